@@ -1,0 +1,52 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config/index.ts';
+import { KessaiError } from '../errors/index.ts';
+
+const USAGE = `Usage: kessai <command> [options]
+
+Commands:
+  start                              run the platform (API, workers, console)
+  migrate                            apply pending database migrations
+  api-keys create --scopes a,b [--name NAME]
+                                     create an API key; the key is printed once, on the last line
+  operators create --username U --role viewer|operator|admin [--password P]
+                                     create a console operator (a password is generated if none)
+  capture run                        capture every delivered order's payment now
+  payments sync                      resolve pending payments by asking their providers now
+
+Environment: PORT, DATABASE_URL, KESSAI_DATA_DIR, KESSAI_ROLE (all|api|worker), LOG_LEVEL, … (see README)`;
+
+type Command = (args: string[]) => Promise<void>;
+
+const commands: Record<string, () => Promise<Command>> = {
+  start: async () => (await import('./start.ts')).start,
+  migrate: async () => (await import('./migrate.ts')).migrateCommand,
+  'api-keys': async () => (await import('./api-keys.ts')).apiKeysCommand,
+  operators: async () => (await import('./operators.ts')).operatorsCommand,
+  capture: async () => (await import('./capture.ts')).captureCommand,
+  payments: async () => (await import('./payments.ts')).paymentsCommand,
+};
+
+async function main(argv: string[]): Promise<void> {
+  const { positionals } = parseArgs({ args: argv, strict: false, allowPositionals: true });
+  const name = positionals[0];
+  if (!name || name === 'help' || argv.includes('--help') && !name) {
+    console.log(USAGE);
+    return;
+  }
+  const load = commands[name];
+  if (!load) {
+    console.error(`Unknown command ${JSON.stringify(name)}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  loadConfig(); // fail fast, before any connection, on a bad environment
+  const command = await load();
+  await command(argv.slice(argv.indexOf(name) + 1));
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof KessaiError) console.error(err.message);
+  else console.error(err);
+  process.exit(1);
+});

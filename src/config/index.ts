@@ -1,0 +1,172 @@
+import { resolve } from 'node:path';
+
+/**
+ * Configuration, read from the environment and validated once at boot. Anything wrong is
+ * reported all at once, with the variable's name, before a single connection is opened.
+ */
+export type ProcessRole = 'all' | 'api' | 'worker';
+
+export interface KessaiConfig {
+  port: number;
+  host: string;
+  /** `undefined` means: run the embedded PostgreSQL under `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  embeddedPgPort: number;
+  role: ProcessRole;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  publicUrl: string | undefined;
+  dbPoolSize: number;
+  sandbox: { enabled: boolean; latencyMs: number; faultRate: number };
+  stripe: { apiKey: string | undefined; apiBase: string | undefined; webhookSecret: string | undefined };
+  capture: { schedule: string; ratePerSecond: Record<string, number>; maxAttempts: number };
+  janitor: { schedule: string; pendingAfterSeconds: number };
+  webhooks: { maxAttempts: number; baseDelayMs: number; timeoutMs: number };
+  console: { sessionTtlHours: number; secureCookies: boolean };
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  private readonly env: Env;
+  constructor(env: Env) {
+    this.env = env;
+  }
+
+  string(name: string, fallback: string): string {
+    const v = this.env[name];
+    return v === undefined || v === '' ? fallback : v;
+  }
+
+  optional(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v === '' ? undefined : v;
+  }
+
+  int(name: string, fallback: number, min: number, max: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      this.problems.push(`${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return n;
+  }
+
+  ratio(name: string, fallback: number): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < 0 || n > 1) {
+      this.problems.push(`${name} must be a number from 0 to 1 (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (/^(1|true|yes|on)$/i.test(raw)) return true;
+    if (/^(0|false|no|off)$/i.test(raw)) return false;
+    this.problems.push(`${name} must be true or false (got ${JSON.stringify(raw)})`);
+    return fallback;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')} (got ${JSON.stringify(raw)})`);
+      return fallback;
+    }
+    return raw as T;
+  }
+
+  url(name: string): string | undefined {
+    const raw = this.optional(name);
+    if (raw === undefined) return undefined;
+    try {
+      new URL(raw);
+      return raw;
+    } catch {
+      this.problems.push(`${name} must be a URL (got ${JSON.stringify(raw)})`);
+      return undefined;
+    }
+  }
+
+  /** `sandbox=50,stripe=20` → { sandbox: 50, stripe: 20 } */
+  rates(name: string, fallback: Record<string, number>): Record<string, number> {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    const out: Record<string, number> = { ...fallback };
+    for (const part of raw.split(',')) {
+      const [provider, value] = part.split('=').map((s) => s.trim());
+      const n = Number(value);
+      if (!provider || !Number.isInteger(n) || n <= 0) {
+        this.problems.push(`${name} must look like "sandbox=50,stripe=20" (got ${JSON.stringify(raw)})`);
+        return fallback;
+      }
+      out[provider] = n;
+    }
+    return out;
+  }
+}
+
+export function loadConfig(env: Env = process.env): KessaiConfig {
+  const r = new Reader(env);
+  const config: KessaiConfig = {
+    port: r.int('PORT', 3000, 0, 65535),
+    host: r.string('HOST', '127.0.0.1'),
+    databaseUrl: r.url('DATABASE_URL'),
+    dataDir: resolve(r.string('KESSAI_DATA_DIR', './.kessai')),
+    embeddedPgPort: r.int('KESSAI_EMBEDDED_PG_PORT', 54329, 1024, 65535),
+    role: r.oneOf('KESSAI_ROLE', ['all', 'api', 'worker'] as const, 'all'),
+    logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    publicUrl: r.url('KESSAI_PUBLIC_URL'),
+    dbPoolSize: r.int('KESSAI_DB_POOL_SIZE', 20, 2, 500),
+    sandbox: {
+      enabled: r.bool('KESSAI_SANDBOX', true),
+      latencyMs: r.int('SANDBOX_LATENCY_MS', 0, 0, 60_000),
+      faultRate: r.ratio('SANDBOX_FAULT_RATE', 0),
+    },
+    stripe: {
+      apiKey: r.optional('STRIPE_API_KEY'),
+      apiBase: r.url('STRIPE_API_BASE'),
+      webhookSecret: r.optional('STRIPE_WEBHOOK_SECRET'),
+    },
+    capture: {
+      schedule: r.string('KESSAI_CAPTURE_SCHEDULE', '*/10 * * * *'),
+      ratePerSecond: r.rates('KESSAI_CAPTURE_RATE', { sandbox: 2000, stripe: 25 }),
+      maxAttempts: r.int('KESSAI_CAPTURE_MAX_ATTEMPTS', 5, 1, 50),
+    },
+    janitor: {
+      schedule: r.string('KESSAI_JANITOR_SCHEDULE', '* * * * *'),
+      pendingAfterSeconds: r.int('KESSAI_PENDING_AFTER_SECONDS', 60, 0, 86_400),
+    },
+    webhooks: {
+      maxAttempts: r.int('KESSAI_WEBHOOK_MAX_ATTEMPTS', 8, 1, 30),
+      baseDelayMs: r.int('KESSAI_WEBHOOK_BASE_DELAY_MS', 1000, 1, 3_600_000),
+      timeoutMs: r.int('KESSAI_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+    },
+    console: {
+      sessionTtlHours: r.int('KESSAI_SESSION_TTL_HOURS', 12, 1, 24 * 30),
+      secureCookies: r.bool('KESSAI_SECURE_COOKIES', false),
+    },
+    seedDemo: r.bool('KESSAI_SEED_DEMO', true),
+  };
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
+  return config;
+}

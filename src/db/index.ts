@@ -1,0 +1,34 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import type pg from 'pg';
+import { createPool } from './pool.ts';
+import type { SharedTables } from './tables.ts';
+
+export { createPool, withTransaction, type Pool, type PoolClient } from './pool.ts';
+export { migrate, readMigrations, MigrationError } from './migrate.ts';
+export { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.ts';
+export { newId, newSecret } from './ids.ts';
+export type * from './tables.ts';
+
+export type Db = Kysely<SharedTables>;
+
+/** The same connection pool, typed with a domain's own tables (each domain declares its own). */
+export function withDomainTables<T extends SharedTables>(db: Db): Kysely<T> {
+  return db as unknown as Kysely<T>;
+}
+
+export interface Database {
+  pool: pg.Pool;
+  db: Db;
+  close(): Promise<void>;
+}
+
+export function openDatabase(url: string, poolSize: number, applicationName = 'kessai'): Database {
+  const pool = createPool(url, poolSize, applicationName);
+  const db = new Kysely<SharedTables>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    pool,
+    db,
+    // Kysely's destroy() ends the pool it was given.
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * The one catalog of error codes. Every error Kessai answers with has a code here,
+ * and every code has exactly one HTTP status. `catalog.test.ts` checks that the map
+ * is exhaustive and that no code is used in `src/` without being listed.
+ */
+export const ERROR_CATALOG = {
+  // Request shape and protocol
+  KS_ERR_VALIDATION: { status: 400, title: 'The request is not valid' },
+  KS_ERR_UNKNOWN_FIELD: { status: 400, title: 'The request has a field this endpoint does not accept' },
+  KS_ERR_MALFORMED_JSON: { status: 400, title: 'The request body is not valid JSON' },
+  KS_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body has an unsupported content type' },
+  KS_ERR_PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  KS_ERR_NOT_FOUND: { status: 404, title: 'No such resource' },
+  KS_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  KS_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  KS_ERR_INTERNAL: { status: 500, title: 'Internal error' },
+  KS_ERR_NOT_READY: { status: 503, title: 'The service is not ready' },
+
+  // Authentication and authorisation
+  KS_ERR_UNAUTHENTICATED: { status: 401, title: 'Authentication required' },
+  KS_ERR_INVALID_API_KEY: { status: 401, title: 'The API key is not valid' },
+  KS_ERR_INVALID_CREDENTIALS: { status: 401, title: 'Wrong username or password' },
+  KS_ERR_SESSION_EXPIRED: { status: 401, title: 'The session has expired' },
+  KS_ERR_FORBIDDEN: { status: 403, title: 'Not allowed for this key or role' },
+  KS_ERR_CSRF: { status: 403, title: 'Missing or wrong CSRF header' },
+
+  // Idempotency
+  KS_ERR_IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used with a different request' },
+  KS_ERR_IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'A request with this Idempotency-Key is still being processed' },
+  KS_ERR_IDEMPOTENCY_KEY_INVALID: { status: 400, title: 'The Idempotency-Key header is not valid' },
+
+  // Money
+  KS_ERR_CURRENCY_UNSUPPORTED: { status: 400, title: 'Unknown or unsupported ISO 4217 currency' },
+  KS_ERR_AMOUNT_INVALID: { status: 400, title: 'The amount is not a valid amount in minor units' },
+  KS_ERR_CURRENCY_MISMATCH: { status: 400, title: 'Amounts in different currencies cannot be combined' },
+
+  // Payments
+  KS_ERR_PAYMENT_NOT_FOUND: { status: 404, title: 'No such payment' },
+  KS_ERR_PROVIDER_UNKNOWN: { status: 400, title: 'No such payment provider is configured' },
+  KS_ERR_PROVIDER_UNSUPPORTED_OPERATION: { status: 422, title: 'The provider does not support this operation' },
+  KS_ERR_PROVIDER_UNAVAILABLE: { status: 502, title: 'The payment provider could not be reached' },
+  KS_ERR_PAYMENT_DECLINED: { status: 402, title: 'The payment was declined' },
+  KS_ERR_PAYMENT_INVALID_STATE: { status: 409, title: 'The payment is not in a state that allows this operation' },
+  KS_ERR_PAYMENT_OPERATION_IN_PROGRESS: { status: 409, title: 'Another operation on this payment is in progress' },
+  KS_ERR_AMOUNT_EXCEEDS_CAPTURABLE: { status: 409, title: 'The amount is more than can be captured' },
+  KS_ERR_AMOUNT_EXCEEDS_REFUNDABLE: { status: 409, title: 'The amount is more than can be refunded' },
+  KS_ERR_AMOUNT_NOT_INCREASED: { status: 409, title: 'An incremental authorization must raise the authorized amount' },
+  KS_ERR_ORDER_HAS_PAYMENT: { status: 409, title: 'This order already has a payment' },
+  KS_ERR_ORDER_NOT_FOUND: { status: 404, title: 'No payment exists for this order' },
+  KS_ERR_ORDER_CANCELLED: { status: 409, title: 'The order is cancelled' },
+  KS_ERR_ORDER_CHANGE_INVALID: { status: 400, title: 'The order change is not valid' },
+  KS_ERR_PAYMENT_METHOD_CHANGE: { status: 409, title: 'The payment method cannot change after the order is placed' },
+  KS_ERR_STATE_REPAIR_INVALID: { status: 409, title: 'The repaired state would break an invariant' },
+
+  // Webhooks
+  KS_ERR_WEBHOOK_SIGNATURE: { status: 400, title: 'The webhook signature is missing or wrong' },
+  KS_ERR_WEBHOOK_ENDPOINT_NOT_FOUND: { status: 404, title: 'No such webhook endpoint' },
+
+  // Operators
+  KS_ERR_OPERATOR_EXISTS: { status: 409, title: 'An operator with this username exists' },
+
+  // Sandbox
+  KS_ERR_SANDBOX_DISABLED: { status: 404, title: 'The sandbox provider is not enabled' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export function statusOf(code: ErrorCode): number {
+  return ERROR_CATALOG[code].status;
+}

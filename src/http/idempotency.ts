@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Db } from '../db/index.ts';
+import { KessaiError } from '../errors/index.ts';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** An in-progress key older than this belonged to a request that died; it may be taken over. */
+const STALE_AFTER_SECONDS = 300;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    idempotency: { principal: string; key: string } | null;
+  }
+}
+
+function requestHash(request: FastifyRequest): string {
+  return createHash('sha256')
+    .update(request.method)
+    .update('\0')
+    .update(request.url)
+    .update('\0')
+    .update(JSON.stringify(request.body ?? null))
+    .digest('hex');
+}
+
+/**
+ * `Idempotency-Key` on every mutating route: the first response is stored and replayed for the
+ * same key; the same key with a different request is rejected (422); a request still running
+ * under the key gets 409. Keys are scoped to the caller. Server errors (5xx) are not stored, so
+ * the client can retry them.
+ */
+export function installIdempotency(app: FastifyInstance, db: Db): void {
+  app.decorateRequest('idempotency', null);
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (!MUTATING.has(request.method) || !request.principal) return;
+    const header = request.headers['idempotency-key'];
+    if (header === undefined) return;
+    const key = Array.isArray(header) ? header[0]! : header;
+    if (!KEY_PATTERN.test(key)) {
+      throw new KessaiError('KS_ERR_IDEMPOTENCY_KEY_INVALID', 'Idempotency-Key must be 1 to 255 visible ASCII characters', {
+        field: 'Idempotency-Key',
+      });
+    }
+    const principal = request.principal.id;
+    const hash = requestHash(request);
+    const inserted = await db
+      .insertInto('idempotency_keys')
+      .values({
+        principal,
+        key,
+        request_method: request.method,
+        request_path: request.url,
+        request_hash: hash,
+        state: 'in_progress',
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (inserted) {
+      request.idempotency = { principal, key };
+      return;
+    }
+    const existing = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('principal', '=', principal)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (!existing) throw new KessaiError('KS_ERR_IDEMPOTENCY_KEY_IN_USE', 'Retry: the earlier request with this key just finished');
+    if (existing.request_hash !== hash) {
+      throw new KessaiError('KS_ERR_IDEMPOTENCY_KEY_REUSED', undefined, { field: 'Idempotency-Key' });
+    }
+    if (existing.state === 'in_progress') {
+      const ageSeconds = (Date.now() - existing.created_at.getTime()) / 1000;
+      if (ageSeconds < STALE_AFTER_SECONDS) throw new KessaiError('KS_ERR_IDEMPOTENCY_KEY_IN_USE');
+      const taken = await db
+        .updateTable('idempotency_keys')
+        .set({ created_at: new Date() })
+        .where('principal', '=', principal)
+        .where('key', '=', key)
+        .where('state', '=', 'in_progress')
+        .where('created_at', '=', existing.created_at)
+        .returning('key')
+        .executeTakeFirst();
+      if (!taken) throw new KessaiError('KS_ERR_IDEMPOTENCY_KEY_IN_USE');
+      request.idempotency = { principal, key };
+      return;
+    }
+    reply.header('idempotent-replayed', 'true');
+    reply.header('content-type', 'application/json; charset=utf-8');
+    return reply.status(existing.response_status ?? 200).send(existing.response_body ?? '');
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const idem = request.idempotency;
+    if (!idem) return payload;
+    request.idempotency = null;
+    const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null;
+    const query = db.deleteFrom('idempotency_keys').where('principal', '=', idem.principal).where('key', '=', idem.key);
+    if (reply.statusCode >= 500 || body === null) {
+      await query.execute();
+    } else {
+      await db
+        .updateTable('idempotency_keys')
+        .set({ state: 'completed', response_status: reply.statusCode, response_body: body, completed_at: new Date() })
+        .where('principal', '=', idem.principal)
+        .where('key', '=', idem.key)
+        .execute();
+    }
+    return payload;
+  });
+}

@@ -1,0 +1,28 @@
+/** Who is calling: an API key (machines) or an operator (people, through the console). */
+export interface Principal {
+  type: 'api_key' | 'operator';
+  id: string;
+  name: string;
+  scopes: ReadonlySet<string>;
+  role?: 'viewer' | 'operator' | 'admin';
+  /** For operator sessions: the CSRF token mutating requests must echo. */
+  csrfToken?: string;
+}
+
+export const SCOPES = [
+  'payments:read',
+  'payments:write',
+  'orders:write',
+  'webhooks:manage',
+  'sandbox:read',
+  'admin',
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export function isScope(value: string): value is Scope {
+  return (SCOPES as readonly string[]).includes(value);
+}
+
+export function hasScope(principal: Principal, scope: Scope): boolean {
+  return principal.scopes.has(scope) || principal.scopes.has('admin');
+}

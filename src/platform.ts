@@ -1,0 +1,92 @@
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { KessaiConfig } from './config/index.ts';
+import { migrate, openDatabase, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from './db/index.ts';
+import { createMetricsRegistry } from './http/index.ts';
+import { createIdentity, type Identity } from './identity/index.ts';
+import { launchWorkflows, shutdownWorkflows } from './workflows/index.ts';
+import { VERSION } from './version.ts';
+
+/** Everything a running Kessai process is made of; `app.ts` serves it over HTTP. */
+export interface Platform {
+  config: KessaiConfig;
+  logger: Logger;
+  database: Database;
+  databaseUrl: string;
+  metrics: Registry;
+  identity: Identity;
+  routes: Array<(app: FastifyInstance) => Promise<void>>;
+  readiness(): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger?: Logger;
+  /** Skip DBOS (for commands such as `migrate` that need only the database). */
+  workflows?: boolean;
+  executorId?: string;
+}
+
+export function createLogger(config: Pick<KessaiConfig, 'logLevel'>): Logger {
+  return pino({ level: config.logLevel, base: { service: 'kessai' } });
+}
+
+/** Connects (or starts the embedded PostgreSQL) and applies pending migrations. */
+export async function openPlatformDatabase(
+  config: KessaiConfig,
+  logger: Logger,
+): Promise<{ database: Database; url: string; embedded: EmbeddedDatabase | undefined; applied: string[] }> {
+  let url = config.databaseUrl;
+  let embedded: EmbeddedDatabase | undefined;
+  if (!url) {
+    embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, (msg) => logger.info(msg));
+    url = embedded.url;
+  }
+  const database = openDatabase(url, config.dbPoolSize);
+  const applied = await migrate(database.pool, (msg) => logger.info(msg));
+  return { database, url, embedded, applied };
+}
+
+export async function startPlatform(config: KessaiConfig, options: StartOptions = {}): Promise<Platform> {
+  const logger = options.logger ?? createLogger(config);
+  const { database, url, embedded } = await openPlatformDatabase(config, logger);
+  const metrics = createMetricsRegistry();
+  const identity = createIdentity({ db: database.db, sessionTtlHours: config.console.sessionTtlHours, secureCookies: config.console.secureCookies });
+
+  const useWorkflows = options.workflows ?? true;
+  if (useWorkflows) {
+    await launchWorkflows({
+      databaseUrl: url,
+      role: config.role,
+      applicationVersion: VERSION,
+      logLevel: config.logLevel === 'silent' ? 'error' : 'warn',
+      ...(options.executorId ? { executorId: options.executorId } : {}),
+    });
+  }
+
+  return {
+    config,
+    logger,
+    database,
+    databaseUrl: url,
+    metrics,
+    identity,
+    routes: [identity.routes],
+    async readiness() {
+      const checks: Record<string, string> = {};
+      try {
+        await database.pool.query('SELECT 1');
+        checks.database = 'ok';
+      } catch (err) {
+        checks.database = (err as Error).message;
+      }
+      return checks;
+    },
+    async close() {
+      if (useWorkflows) await shutdownWorkflows();
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}
