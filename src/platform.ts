@@ -5,6 +5,8 @@ import type { KessaiConfig } from './config/index.ts';
 import { migrate, openDatabase, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from './db/index.ts';
 import { createMetricsRegistry } from './http/index.ts';
 import { createIdentity, type Identity } from './identity/index.ts';
+import { createPayments, createSandboxProvider, type PaymentProvider, type Payments } from './payments/index.ts';
+import { createSandbox } from './sandbox/index.ts';
 import { launchWorkflows, shutdownWorkflows } from './workflows/index.ts';
 import { VERSION } from './version.ts';
 
@@ -16,6 +18,7 @@ export interface Platform {
   databaseUrl: string;
   metrics: Registry;
   identity: Identity;
+  payments: Payments;
   routes: Array<(app: FastifyInstance) => Promise<void>>;
   readiness(): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -54,6 +57,23 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
   const metrics = createMetricsRegistry();
   const identity = createIdentity({ db: database.db, sessionTtlHours: config.console.sessionTtlHours, secureCookies: config.console.secureCookies });
 
+  const providers: PaymentProvider[] = [];
+  const routes: Platform['routes'] = [identity.routes];
+  if (config.sandbox.enabled) {
+    const sandbox = createSandbox(database.pool, { latencyMs: config.sandbox.latencyMs, faultRate: config.sandbox.faultRate });
+    providers.push(createSandboxProvider(sandbox.simulator));
+    routes.push(sandbox.routes);
+  }
+  const payments = createPayments({
+    db: database.db,
+    logger,
+    providers,
+    pendingAfterSeconds: config.janitor.pendingAfterSeconds,
+    capture: { ratePerSecond: config.capture.ratePerSecond, maxAttempts: config.capture.maxAttempts },
+    schedules: config.schedules ? { capture: config.capture.schedule, janitor: config.janitor.schedule } : null,
+  });
+  routes.push(payments.routes);
+
   const useWorkflows = options.workflows ?? true;
   if (useWorkflows) {
     await launchWorkflows({
@@ -63,6 +83,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
       logLevel: config.logLevel === 'silent' ? 'error' : 'warn',
       ...(options.executorId ? { executorId: options.executorId } : {}),
     });
+    await payments.start();
   }
 
   return {
@@ -72,7 +93,8 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     databaseUrl: url,
     metrics,
     identity,
-    routes: [identity.routes],
+    payments,
+    routes,
     async readiness() {
       const checks: Record<string, string> = {};
       try {

@@ -24,6 +24,8 @@ export interface KessaiConfig {
   webhooks: { maxAttempts: number; baseDelayMs: number; timeoutMs: number };
   console: { sessionTtlHours: number; secureCookies: boolean };
   seedDemo: boolean;
+  /** Scheduled jobs (capture batch, status sync); off in tests that drive them by hand. */
+  schedules: boolean;
 }
 
 export class ConfigError extends Error {
@@ -166,6 +168,7 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
       secureCookies: r.bool('KESSAI_SECURE_COOKIES', false),
     },
     seedDemo: r.bool('KESSAI_SEED_DEMO', true),
+    schedules: r.bool('KESSAI_SCHEDULES', true),
   };
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;

@@ -5,6 +5,8 @@ export type Int8 = ColumnType<bigint, bigint | number, bigint | number>;
 export type Timestamp = ColumnType<Date, Date | string | undefined, Date | string | null>;
 export type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 export type Json<T = unknown> = ColumnType<T, string | T, string | T>;
+/** A jsonb column with a database default: optional on insert, written as serialized JSON. */
+export type JsonWithDefault<T> = ColumnType<T, string | undefined, string>;
 
 export interface EventsTable {
   id: string;

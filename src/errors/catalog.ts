@@ -38,6 +38,7 @@ export const ERROR_CATALOG = {
   KS_ERR_PAYMENT_NOT_FOUND: { status: 404, title: 'No such payment' },
   KS_ERR_PROVIDER_UNKNOWN: { status: 400, title: 'No such payment provider is configured' },
   KS_ERR_PROVIDER_UNSUPPORTED_OPERATION: { status: 422, title: 'The provider does not support this operation' },
+  KS_ERR_PROVIDER_REJECTED: { status: 422, title: 'The payment provider refused the operation' },
   KS_ERR_PROVIDER_UNAVAILABLE: { status: 502, title: 'The payment provider could not be reached' },
   KS_ERR_PAYMENT_DECLINED: { status: 402, title: 'The payment was declined' },
   KS_ERR_PAYMENT_INVALID_STATE: { status: 409, title: 'The payment is not in a state that allows this operation' },

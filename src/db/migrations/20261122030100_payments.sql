@@ -22,7 +22,7 @@ CREATE TABLE payments (
   decline_code           text,
   order_cancelled_at     timestamptz,
   delivered_at           timestamptz,
-  capture_generation     integer     NOT NULL DEFAULT 0,
+  capture_batch_id       text,
   needs_attention        boolean     NOT NULL DEFAULT false,
   attention_reason       text,
   metadata               jsonb       NOT NULL DEFAULT '{}',
@@ -34,8 +34,9 @@ CREATE TABLE payments (
 CREATE INDEX payments_status ON payments (status, id);
 CREATE INDEX payments_provider ON payments (provider, id);
 CREATE INDEX payments_created ON payments (created_at, id);
-CREATE INDEX payments_capture_due ON payments (provider, id)
-  WHERE delivered_at IS NOT NULL AND status IN ('authorized', 'partially_captured') AND NOT needs_attention;
+CREATE INDEX payments_capture_due ON payments (id)
+  WHERE delivered_at IS NOT NULL AND capture_batch_id IS NULL AND status IN ('authorized', 'partially_captured') AND NOT needs_attention;
+CREATE INDEX payments_capture_batch ON payments (capture_batch_id) WHERE capture_batch_id IS NOT NULL;
 CREATE INDEX payments_attention ON payments (id) WHERE needs_attention;
 
 -- Every call made to a provider, recorded before it is made. Its id is the idempotency key the
@@ -49,7 +50,9 @@ CREATE TABLE payment_operations (
   status              text        NOT NULL CHECK (status IN ('pending', 'succeeded', 'failed', 'unknown')),
   provider_reference  text,
   replaces_reference  text,
+  params              jsonb       NOT NULL DEFAULT '{}',
   decline_code        text,
+  failure_code        text,
   error               text,
   attempts            integer     NOT NULL DEFAULT 0,
   next_attempt_at     timestamptz,

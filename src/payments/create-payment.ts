@@ -1,0 +1,77 @@
+import { newId } from '../db/index.ts';
+import { KessaiError } from '../errors/index.ts';
+import { appendEvent } from '../events/index.ts';
+import { exponentOf } from '../money/index.ts';
+import { actorLabel, type Actor, type PaymentsContext } from './context.ts';
+import { insertOperation, nextCheckAt } from './operations.ts';
+import { executeOperation, throwIfRefused, type OperationResult } from './run-operation.ts';
+
+export interface CreatePaymentInput {
+  orderId: string;
+  amount: bigint;
+  currency: string;
+  provider: string;
+  paymentMethod: string;
+  captureMethod: 'manual' | 'automatic';
+  metadata?: Record<string, string>;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (err as { code?: string }).code === '23505';
+}
+
+/**
+ * Creates an order's payment and authorizes it (or captures it, for automatic capture). An
+ * order total of 0 takes no authorization: the payment waits in `requires_authorization`.
+ */
+export async function createPayment(ctx: PaymentsContext, input: CreatePaymentInput, actor: Actor): Promise<OperationResult | { payment: OperationResult['payment']; operation: null }> {
+  exponentOf(input.currency);
+  const provider = ctx.providers.get(input.provider);
+  if (input.captureMethod === 'manual' && !provider.capabilities.manualCapture) {
+    throw new KessaiError('KS_ERR_PROVIDER_UNSUPPORTED_OPERATION', `${provider.name} cannot authorize now and capture later`, { field: 'capture_method' });
+  }
+  const paymentId = newId('pay');
+  const needsAuthorization = input.amount > 0n;
+  let created;
+  try {
+    created = await ctx.db.transaction().execute(async (trx) => {
+      const payment = await trx
+        .insertInto('payments')
+        .values({
+          id: paymentId,
+          order_id: input.orderId,
+          provider: input.provider,
+          payment_method: input.paymentMethod,
+          currency: input.currency,
+          capture_method: input.captureMethod,
+          status: needsAuthorization ? 'pending' : 'requires_authorization',
+          amount: input.amount,
+          metadata: JSON.stringify(input.metadata ?? {}),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await appendEvent(trx, {
+        type: 'payment.created',
+        aggregateId: paymentId,
+        data: { order_id: input.orderId, amount: input.amount, currency: input.currency, provider: input.provider, capture_method: input.captureMethod },
+        actor: actorLabel(actor),
+      });
+      if (!needsAuthorization) return { payment, operation: null };
+      const operation = await insertOperation(trx, payment, { kind: 'authorize', amount: input.amount, exclusive: true }, { checkAt: nextCheckAt(ctx, 0) });
+      const locked = await trx
+        .updateTable('payments')
+        .set({ in_flight_operation_id: operation.id })
+        .where('id', '=', paymentId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { payment: locked, operation };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      throw new KessaiError('KS_ERR_ORDER_HAS_PAYMENT', `Order ${input.orderId} already has a payment`, { field: 'order_id' });
+    }
+    throw err;
+  }
+  if (!created.operation) return { payment: created.payment, operation: null };
+  return throwIfRefused(await executeOperation(ctx, created.payment, created.operation, actor));
+}

@@ -1,0 +1,74 @@
+import { KessaiError } from '../errors/index.ts';
+import { listEvents } from '../events/index.ts';
+import type { PaymentsContext } from './context.ts';
+import { presentPayment } from './payment-view.ts';
+import { PAYMENT_STATUSES, type PaymentRow, type PaymentStatus } from './tables.ts';
+
+export async function findPayment(ctx: PaymentsContext, paymentId: string): Promise<PaymentRow> {
+  const payment = await ctx.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+  if (!payment) throw new KessaiError('KS_ERR_PAYMENT_NOT_FOUND', `No payment ${paymentId}`);
+  return payment;
+}
+
+/** A payment with its timeline (events) and the provider operations made for it. */
+export async function getPaymentDetails(ctx: PaymentsContext, paymentId: string) {
+  const payment = await findPayment(ctx, paymentId);
+  const [events, operations] = await Promise.all([
+    listEvents(ctx.db, paymentId),
+    ctx.db.selectFrom('payment_operations').selectAll().where('payment_id', '=', paymentId).orderBy('created_at').orderBy('id').execute(),
+  ]);
+  return {
+    ...presentPayment(payment),
+    timeline: events.map((e) => ({ id: e.id, type: e.type, data: e.data, actor: e.actor, created_at: e.createdAt.toISOString() })),
+    operations: operations.map((o) => ({
+      id: o.id,
+      kind: o.kind,
+      amount: Number(o.amount),
+      status: o.status,
+      provider_reference: o.provider_reference,
+      decline_code: o.decline_code,
+      failure_code: o.failure_code,
+      error: o.error,
+      attempts: o.attempts,
+      next_attempt_at: o.next_attempt_at?.toISOString() ?? null,
+      created_at: o.created_at.toISOString(),
+      completed_at: o.completed_at?.toISOString() ?? null,
+    })),
+  };
+}
+
+export interface PaymentFilter {
+  status?: PaymentStatus;
+  provider?: string;
+  orderId?: string;
+  needsAttention?: boolean;
+  currency?: string;
+  createdFrom?: Date;
+  createdTo?: Date;
+  limit: number;
+  /** Cursor: the id of the last payment of the previous page (ids are time-ordered). */
+  startingAfter?: string;
+}
+
+export async function listPayments(ctx: PaymentsContext, f: PaymentFilter) {
+  let q = ctx.db.selectFrom('payments').selectAll().orderBy('id', 'desc').limit(f.limit + 1);
+  if (f.status) q = q.where('status', '=', f.status);
+  if (f.provider) q = q.where('provider', '=', f.provider);
+  if (f.orderId) q = q.where('order_id', '=', f.orderId);
+  if (f.currency) q = q.where('currency', '=', f.currency);
+  if (f.needsAttention !== undefined) q = q.where('needs_attention', '=', f.needsAttention);
+  if (f.createdFrom) q = q.where('created_at', '>=', f.createdFrom);
+  if (f.createdTo) q = q.where('created_at', '<', f.createdTo);
+  if (f.startingAfter) q = q.where('id', '<', f.startingAfter);
+  const rows = await q.execute();
+  const page = rows.slice(0, f.limit);
+  return {
+    data: page.map(presentPayment),
+    has_more: rows.length > f.limit,
+    next_cursor: rows.length > f.limit ? page[page.length - 1]!.id : null,
+  };
+}
+
+export function isPaymentStatus(value: string): value is PaymentStatus {
+  return (PAYMENT_STATUSES as readonly string[]).includes(value);
+}

@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { withDomainTables, type Db } from '../db/index.ts';
+import { DBOS } from '../workflows/index.ts';
+import { registerCaptureBatch, type CaptureBatchSettings } from './capture-batch.ts';
+import type { PaymentsContext } from './context.ts';
+import type { PaymentProvider } from './providers/provider.ts';
+import { ProviderRegistry } from './providers/registry.ts';
+import { adminRoutes } from './routes/admin-routes.ts';
+import { ordersRoutes } from './routes/orders-routes.ts';
+import { paymentsRoutes } from './routes/payments-routes.ts';
+import { syncPendingOperations } from './sync-payments.ts';
+import type { PaymentsTables } from './tables.ts';
+
+export type { PaymentProvider, ProviderCapabilities, ProviderOutcome, ProviderPaymentSnapshot } from './providers/provider.ts';
+export { createSandboxProvider } from './providers/sandbox/sandbox-adapter.ts';
+export { STATUS_TRANSITIONS } from './transition.ts';
+export { PAYMENT_STATUSES, type PaymentStatus } from './tables.ts';
+export { ORDER_CHANGE_RULES, decideOrderChange } from './order-changes/decide-order-change.ts';
+export type { BatchResult } from './capture-batch.ts';
+export type { SyncReport } from './sync-payments.ts';
+
+export interface PaymentsDeps {
+  db: Db;
+  logger: Logger;
+  providers: PaymentProvider[];
+  pendingAfterSeconds: number;
+  capture: Omit<CaptureBatchSettings, 'retryBaseMs' | 'claimPageSize'> & Partial<Pick<CaptureBatchSettings, 'retryBaseMs' | 'claimPageSize'>>;
+  schedules: { capture: string; janitor: string } | null;
+}
+
+/**
+ * The payments domain. Registers its workflows with DBOS when created (before launch); `start`
+ * registers queues and schedules once DBOS runs.
+ */
+export function createPayments(deps: PaymentsDeps) {
+  const registry = new ProviderRegistry();
+  for (const p of deps.providers) registry.register(p);
+  const ctx: PaymentsContext = {
+    db: withDomainTables<PaymentsTables>(deps.db),
+    providers: registry,
+    logger: deps.logger,
+    settings: { pendingAfterSeconds: deps.pendingAfterSeconds, captureMaxAttempts: deps.capture.maxAttempts },
+  };
+  const captureBatch = registerCaptureBatch(ctx, { retryBaseMs: 1000, claimPageSize: 1000, ...deps.capture });
+
+  const scheduledCapture = DBOS.registerWorkflow(
+    async (scheduledAt: Date) => {
+      const batchId = `capb_scheduled_${scheduledAt.toISOString()}`;
+      await DBOS.runStep(async () => (await captureBatch.start(batchId)).workflowID, { name: 'start-batch' });
+    },
+    { name: 'payments.scheduledCapture' },
+  );
+  const scheduledSync = DBOS.registerWorkflow(
+    async (_scheduledAt: Date) => {
+      await DBOS.runStep(() => syncPendingOperations(ctx), { name: 'sync' });
+    },
+    { name: 'payments.scheduledSync' },
+  );
+
+  return {
+    context: ctx,
+    providers: registry,
+    captureBatch,
+    sync: (options?: { ignoreBackoff?: boolean; limit?: number }) => syncPendingOperations(ctx, options),
+    async start(): Promise<void> {
+      await captureBatch.registerQueues(registry.names());
+      if (deps.schedules) {
+        await DBOS.applySchedules([
+          { scheduleName: 'payments.capture', workflowFn: scheduledCapture, schedule: deps.schedules.capture },
+          { scheduleName: 'payments.sync', workflowFn: scheduledSync, schedule: deps.schedules.janitor },
+        ]);
+      }
+    },
+    async routes(app: FastifyInstance): Promise<void> {
+      await paymentsRoutes(app, ctx);
+      await ordersRoutes(app, ctx);
+      await adminRoutes(app, { ctx, captureBatch });
+    },
+  };
+}
+
+export type Payments = ReturnType<typeof createPayments>;
