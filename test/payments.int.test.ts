@@ -144,7 +144,7 @@ describe('payments API', () => {
     assert.equal(res.statusCode, 202, res.body);
     assert.equal(res.json().status, 'pending');
     const busy = await t.request({ method: 'POST', url: `/v1/payments/${res.json().id}/capture` });
-    assert.equal(busy.json().error.code, 'KS_ERR_PAYMENT_INVALID_STATE');
+    assert.equal(busy.json().error.code, 'KS_ERR_PAYMENT_OPERATION_IN_PROGRESS');
     const report = await t.platform.payments.sync();
     assert.ok(report.resolved >= 1, JSON.stringify(report));
     const p = await getPayment(t, res.json().id);

@@ -56,20 +56,24 @@ export async function insertOperation(
     .executeTakeFirstOrThrow();
 }
 
-/** Step 1. `plan` validates against the locked payment and throws a catalog error if refused. */
+/**
+ * Step 1. `plan` validates against the locked payment and throws a catalog error if refused.
+ * For an exclusive operation, another one in flight is the answer before anything else.
+ */
 export async function reserveOperation(
   ctx: PaymentsContext,
   paymentId: string,
+  exclusive: boolean,
   plan: (payment: PaymentRow) => Reservation,
 ): Promise<{ payment: PaymentRow; operation: OperationRow }> {
   return ctx.db.transaction().execute(async (trx) => {
     const payment = await lockPayment(trx, paymentId);
-    const r = plan(payment);
-    if (r.exclusive && payment.in_flight_operation_id) {
+    if (exclusive && payment.in_flight_operation_id) {
       throw new KessaiError('KS_ERR_PAYMENT_OPERATION_IN_PROGRESS', `Operation ${payment.in_flight_operation_id} on this payment is still in progress`, {
         operation_id: payment.in_flight_operation_id,
       });
     }
+    const r = plan(payment);
     const opId = newId('op');
     const updated = await trx
       .updateTable('payments')

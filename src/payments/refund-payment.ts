@@ -27,6 +27,7 @@ export async function refundPayment(ctx: PaymentsContext, paymentId: string, amo
       return { kind: 'refund', amount, exclusive: false, patch: { amount_refunding: p.amount_refunding + amount } };
     },
     actor,
+    { exclusive: false },
   );
   return throwIfRefused(result);
 }

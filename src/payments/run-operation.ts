@@ -48,8 +48,9 @@ export async function runOperation(
   paymentId: string,
   plan: (payment: PaymentRow) => Reservation,
   actor: Actor,
+  { exclusive = true } = {},
 ): Promise<OperationResult> {
-  const { payment, operation } = await reserveOperation(ctx, paymentId, plan);
+  const { payment, operation } = await reserveOperation(ctx, paymentId, exclusive, plan);
   return executeOperation(ctx, payment, operation, actor);
 }
 

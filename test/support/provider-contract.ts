@@ -155,6 +155,57 @@ export function providerContract(name: string, provider: () => PaymentProvider, 
       assert.equal(rest.amount, fx.amount - part);
     });
 
+    test('a replayed decline declines again', async () => {
+      const request = {
+        idempotencyKey: key('decline-replay'),
+        reference: `pay_contract_${randomUUID()}`,
+        orderId: 'o',
+        amount: fx.amount,
+        currency: fx.currency,
+        paymentMethod: fx.declined,
+        captureMethod: 'manual' as const,
+      };
+      const first = await provider().authorize(request);
+      const second = await provider().authorize(request);
+      assert.equal(first.outcome, 'declined');
+      assert.equal(second.outcome, 'declined');
+      assert.equal((second as { declineCode: string }).declineCode, (first as { declineCode: string }).declineCode);
+    });
+
+    test('a replayed refund key refunds once', async (t) => {
+      if (!caps().refund) return t.skip('no refunds');
+      const auth = ok(await authorize('automatic'), 'authorize');
+      const half = fx.amount / 2n;
+      const req = { idempotencyKey: key('refund-replay'), providerPaymentId: auth.providerPaymentId, amount: half, currency: fx.currency };
+      const first = ok(await provider().refund(req), 'refund');
+      const again = ok(await provider().refund(req), 'refund replay');
+      assert.equal(again.refundId, first.refundId);
+      // The replay took nothing: the whole other half is still refundable.
+      const rest = ok(await provider().refund({ ...req, idempotencyKey: key('refund-rest'), amount: fx.amount - half }), 'refund rest');
+      assert.equal(rest.amount, fx.amount - half);
+    });
+
+    test('status query reports what was captured and refunded', async (t) => {
+      if (!caps().statusQuery || !caps().refund) return t.skip('no status query or no refunds');
+      const request = {
+        idempotencyKey: key('find-refunded'),
+        reference: `pay_contract_${randomUUID()}`,
+        orderId: 'o',
+        amount: fx.amount,
+        currency: fx.currency,
+        paymentMethod: fx.approved,
+        captureMethod: 'automatic' as const,
+      };
+      const auth = ok(await provider().authorize(request), 'authorize');
+      const part = fx.amount / 4n;
+      ok(await provider().refund({ idempotencyKey: key('find-refund'), providerPaymentId: auth.providerPaymentId, amount: part, currency: fx.currency }), 'refund');
+      const found = ok(await provider().findAuthorization({ idempotencyKey: request.idempotencyKey, reference: request.reference }), 'find');
+      assert.equal(found?.providerPaymentId, auth.providerPaymentId);
+      assert.equal(found?.status, 'captured');
+      assert.equal(found?.amountCaptured, fx.amount);
+      assert.equal(found?.amountRefunded, part);
+    });
+
     test('status query finds an authorization by its key, and nothing for an unused key', async (t) => {
       if (!caps().statusQuery) return t.skip('no status query');
       const request = {
