@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Platform } from './platform.ts';
 import { writeAudit } from './events/index.ts';
@@ -11,6 +12,7 @@ import {
   installOperatorAudit,
   installValidation,
 } from './http/index.ts';
+import { installConsole } from './http/console.ts';
 import { VERSION } from './version.ts';
 
 /** Builds the HTTP application on a running platform, without listening (tests use `inject`). */
@@ -47,6 +49,7 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
     return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks });
   });
   app.get('/', { config: { public: true }, schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/'));
+  await installConsole(app, fileURLToPath(new URL('../console/dist', import.meta.url)));
 
   for (const routes of platform.routes) await app.register(routes);
   await app.ready();

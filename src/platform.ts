@@ -5,7 +5,7 @@ import type { KessaiConfig } from './config/index.ts';
 import { migrate, openDatabase, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from './db/index.ts';
 import { createMetricsRegistry } from './http/index.ts';
 import { createIdentity, type Identity } from './identity/index.ts';
-import { createPayments, createSandboxProvider, type PaymentProvider, type Payments } from './payments/index.ts';
+import { createPayments, createSandboxProvider, createStripeProvider, type PaymentProvider, type Payments } from './payments/index.ts';
 import { createSandbox } from './sandbox/index.ts';
 import { launchWorkflows, shutdownWorkflows } from './workflows/index.ts';
 import { VERSION } from './version.ts';
@@ -64,12 +64,22 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     providers.push(createSandboxProvider(sandbox.simulator));
     routes.push(sandbox.routes);
   }
+  if (config.stripe.apiKey) {
+    providers.push(
+      createStripeProvider({
+        apiKey: config.stripe.apiKey,
+        timeoutMs: config.stripe.timeoutMs,
+        ...(config.stripe.apiBase ? { apiBase: config.stripe.apiBase } : {}),
+        ...(config.stripe.webhookSecret ? { webhookSecret: config.stripe.webhookSecret } : {}),
+      }),
+    );
+  }
   const payments = createPayments({
     db: database.db,
     logger,
     providers,
     pendingAfterSeconds: config.janitor.pendingAfterSeconds,
-    capture: { ratePerSecond: config.capture.ratePerSecond, maxAttempts: config.capture.maxAttempts },
+    capture: { ratePerSecond: config.capture.ratePerSecond, maxAttempts: config.capture.maxAttempts, retryBaseMs: config.capture.retryBaseMs },
     schedules: config.schedules ? { capture: config.capture.schedule, janitor: config.janitor.schedule } : null,
   });
   routes.push(payments.routes);

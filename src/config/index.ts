@@ -18,8 +18,8 @@ export interface KessaiConfig {
   publicUrl: string | undefined;
   dbPoolSize: number;
   sandbox: { enabled: boolean; latencyMs: number; faultRate: number };
-  stripe: { apiKey: string | undefined; apiBase: string | undefined; webhookSecret: string | undefined };
-  capture: { schedule: string; ratePerSecond: Record<string, number>; maxAttempts: number };
+  stripe: { apiKey: string | undefined; apiBase: string | undefined; webhookSecret: string | undefined; timeoutMs: number };
+  capture: { schedule: string; ratePerSecond: Record<string, number>; maxAttempts: number; retryBaseMs: number };
   janitor: { schedule: string; pendingAfterSeconds: number };
   webhooks: { maxAttempts: number; baseDelayMs: number; timeoutMs: number };
   console: { sessionTtlHours: number; secureCookies: boolean };
@@ -148,11 +148,13 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
       apiKey: r.optional('STRIPE_API_KEY'),
       apiBase: r.url('STRIPE_API_BASE'),
       webhookSecret: r.optional('STRIPE_WEBHOOK_SECRET'),
+      timeoutMs: r.int('STRIPE_TIMEOUT_MS', 30_000, 100, 120_000),
     },
     capture: {
       schedule: r.string('KESSAI_CAPTURE_SCHEDULE', '*/10 * * * *'),
       ratePerSecond: r.rates('KESSAI_CAPTURE_RATE', { sandbox: 2000, stripe: 25 }),
       maxAttempts: r.int('KESSAI_CAPTURE_MAX_ATTEMPTS', 5, 1, 50),
+      retryBaseMs: r.int('KESSAI_CAPTURE_RETRY_BASE_MS', 2000, 1, 3_600_000),
     },
     janitor: {
       schedule: r.string('KESSAI_JANITOR_SCHEDULE', '* * * * *'),

@@ -1,5 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
+const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
 /**
  * Bodies are validated strictly (no type coercion, unknown fields rejected by the schemas'
@@ -9,6 +13,9 @@ export function installValidation(app: FastifyInstance): void {
   const common = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false } as const;
   const bodyAjv = new Ajv({ ...common, coerceTypes: false });
   const textAjv = new Ajv({ ...common, coerceTypes: 'array' });
-  for (const ajv of [bodyAjv, textAjv]) ajv.addKeyword({ keyword: 'example' });
+  for (const ajv of [bodyAjv, textAjv]) {
+    ajv.addKeyword({ keyword: 'example' });
+    addFormats(ajv);
+  }
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema));
 }

@@ -9,11 +9,13 @@ import { ProviderRegistry } from './providers/registry.ts';
 import { adminRoutes } from './routes/admin-routes.ts';
 import { ordersRoutes } from './routes/orders-routes.ts';
 import { paymentsRoutes } from './routes/payments-routes.ts';
+import { providerWebhooksRoutes } from './routes/provider-webhooks-routes.ts';
 import { syncPendingOperations } from './sync-payments.ts';
 import type { PaymentsTables } from './tables.ts';
 
 export type { PaymentProvider, ProviderCapabilities, ProviderOutcome, ProviderPaymentSnapshot } from './providers/provider.ts';
 export { createSandboxProvider } from './providers/sandbox/sandbox-adapter.ts';
+export { createStripeProvider } from './providers/stripe/stripe-adapter.ts';
 export { STATUS_TRANSITIONS } from './transition.ts';
 export { PAYMENT_STATUSES, type PaymentStatus } from './tables.ts';
 export { ORDER_CHANGE_RULES, decideOrderChange } from './order-changes/decide-order-change.ts';
@@ -76,6 +78,7 @@ export function createPayments(deps: PaymentsDeps) {
       await paymentsRoutes(app, ctx);
       await ordersRoutes(app, ctx);
       await adminRoutes(app, { ctx, captureBatch });
+      await app.register(async (scope) => providerWebhooksRoutes(scope, ctx));
     },
   };
 }

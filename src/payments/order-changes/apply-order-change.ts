@@ -134,8 +134,9 @@ export async function applyOrderChange(ctx: PaymentsContext, orderId: string, in
   if (!prepared.operation) return { ...base, outcome: 'applied', declineCode: null, payment: prepared.payment };
 
   let result: OperationResult = await executeOperation(ctx, prepared.payment, prepared.operation, actor);
-  if (result.operation.kind === 'increment_authorization' && result.operation.failure_code === 'incremental_authorization_not_supported') {
-    // The provider can raise authorizations, this card cannot: new authorization, then void the old.
+  if (result.operation.kind === 'increment_authorization' && result.operation.status === 'failed' && !result.operation.decline_code) {
+    // The provider refused to raise this authorization (the card or its state does not allow
+    // it) without declining the customer: take a new authorization, then void the old one.
     result = await reauthorizeInstead(ctx, result.payment, prepared.decision.total, changeId, actor);
   }
   if (result.operation.kind === 'reauthorize' && result.operation.status === 'succeeded' && result.operation.replaces_reference) {

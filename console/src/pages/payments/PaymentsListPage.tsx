@@ -1,0 +1,72 @@
+import { listPayments, type PaymentFilters } from '../../api/payments.ts';
+import { ErrorBanner } from '../../components/ErrorBanner.tsx';
+import { withQuery } from '../../api/client.ts';
+import { navigate, useLocation } from '../../lib/router.tsx';
+import { useFetch } from '../../lib/useFetch.ts';
+import { PaymentFilterBar } from './PaymentFilterBar.tsx';
+import { PaymentsTable } from './PaymentsTable.tsx';
+
+function filtersFrom(search: URLSearchParams): PaymentFilters {
+  const attention = search.get('needs_attention');
+  return {
+    status: search.get('status') ?? '',
+    provider: search.get('provider') ?? '',
+    order_id: search.get('order_id') ?? '',
+    needs_attention: attention === 'true' || attention === 'false' ? attention : '',
+    starting_after: search.get('starting_after') ?? '',
+  };
+}
+
+/** Payments, newest first. The filters and the page cursor live in the URL, so views can be shared. */
+export function PaymentsListPage() {
+  const { search } = useLocation();
+  const filters = filtersFrom(search);
+  const key = search.toString();
+  const { data, error, loading, reload } = useFetch(key, (signal) => listPayments(filters, signal));
+
+  const go = (next: PaymentFilters) => navigate(withQuery('/payments', { ...next }));
+  const onFirstPage = !filters.starting_after;
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <div>
+          <h1>Payments</h1>
+          <p className="page-sub">Newest first. Filters stay in the address, so a view can be shared.</p>
+        </div>
+        <button type="button" className="btn" onClick={reload} disabled={loading}>
+          Refresh
+        </button>
+      </header>
+
+      <PaymentFilterBar filters={filters} onChange={(next) => go({ ...next, starting_after: '' })} />
+      <ErrorBanner error={error} onRetry={reload} />
+
+      {data && data.data.length > 0 && <PaymentsTable payments={data.data} />}
+      {data && data.data.length === 0 && (
+        <div className="empty">{onFirstPage ? 'No payments match these filters.' : 'No more payments.'}</div>
+      )}
+      {!data && loading && <div className="empty">Loading payments…</div>}
+
+      <footer className="pager" aria-label="Pages">
+        <span className="muted">
+          {data ? `${data.data.length} payment${data.data.length === 1 ? '' : 's'} on this page` : ''}
+          {loading && data ? ' · refreshing…' : ''}
+        </span>
+        <div className="pager-buttons">
+          <button type="button" className="btn" disabled={onFirstPage} onClick={() => go({ ...filters, starting_after: '' })}>
+            ⇤ Newest
+          </button>
+          <button
+            type="button"
+            className="btn"
+            disabled={!data?.has_more || !data.next_cursor}
+            onClick={() => data?.next_cursor && go({ ...filters, starting_after: data.next_cursor })}
+          >
+            Next →
+          </button>
+        </div>
+      </footer>
+    </div>
+  );
+}
