@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Ajv } from 'ajv';
-import addFormatsModule from 'ajv-formats';
+import * as ajvFormats from 'ajv-formats';
 
-// ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+// ajv-formats is CommonJS: under ESM its function is the module's default export.
+const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
 
 /**
  * Bodies are validated strictly (no type coercion, unknown fields rejected by the schemas'
