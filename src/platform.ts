@@ -7,6 +7,7 @@ import { createMetricsRegistry } from './http/index.ts';
 import { createIdentity, type Identity } from './identity/index.ts';
 import { createPayments, createSandboxProvider, createStripeProvider, type PaymentProvider, type Payments } from './payments/index.ts';
 import { createSandbox } from './sandbox/index.ts';
+import { createWebhooks, type Webhooks } from './webhooks/index.ts';
 import { launchWorkflows, shutdownWorkflows } from './workflows/index.ts';
 import { VERSION } from './version.ts';
 
@@ -19,6 +20,7 @@ export interface Platform {
   metrics: Registry;
   identity: Identity;
   payments: Payments;
+  webhooks: Webhooks;
   routes: Array<(app: FastifyInstance) => Promise<void>>;
   readiness(): Promise<Record<string, string>>;
   close(): Promise<void>;
@@ -79,10 +81,18 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     logger,
     providers,
     pendingAfterSeconds: config.janitor.pendingAfterSeconds,
-    capture: { ratePerSecond: config.capture.ratePerSecond, maxAttempts: config.capture.maxAttempts, retryBaseMs: config.capture.retryBaseMs },
+    capture: {
+      ratePerSecond: config.capture.ratePerSecond,
+      maxAttempts: config.capture.maxAttempts,
+      retryBaseMs: config.capture.retryBaseMs,
+      workerConcurrency: config.capture.workerConcurrency,
+      callParallelism: config.capture.callParallelism,
+    },
     schedules: config.schedules ? { capture: config.capture.schedule, janitor: config.janitor.schedule } : null,
   });
   routes.push(payments.routes);
+  const webhooks = createWebhooks({ db: database.db, logger, settings: config.webhooks, metrics, databaseUrl: url });
+  routes.push(webhooks.routes);
 
   const useWorkflows = options.workflows ?? true;
   if (useWorkflows) {
@@ -94,6 +104,8 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
       ...(options.executorId ? { executorId: options.executorId } : {}),
     });
     await payments.start();
+    // `api` processes only serve; workers (and `all`) deliver webhooks.
+    if (config.role !== 'api') webhooks.start();
   }
 
   return {
@@ -104,6 +116,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     metrics,
     identity,
     payments,
+    webhooks,
     routes,
     async readiness() {
       const checks: Record<string, string> = {};
@@ -116,6 +129,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
       return checks;
     },
     async close() {
+      await webhooks.stop();
       if (useWorkflows) await shutdownWorkflows();
       await database.close();
       await embedded?.stop();

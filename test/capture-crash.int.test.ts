@@ -52,10 +52,11 @@ describe('capture batch across processes', () => {
 
   test('two worker processes share one batch’s queued chunks', async () => {
     await seedDeliveredPayments(pool, 300, 'shared');
-    const a = worker('shared-a');
-    const b = worker('shared-b');
+    // Two chunks at a time each: six chunks cannot all go to one process.
+    const a = worker('shared-a', { KESSAI_CAPTURE_CONCURRENCY: '2' });
+    const b = worker('shared-b', { KESSAI_CAPTURE_CONCURRENCY: '2' });
     await Promise.all([a.waitFor(/^ready$/), b.waitFor(/^ready$/)]);
-    const starter = worker('shared-starter', { START_BATCH: 'capb_shared', KESSAI_ROLE: 'api' });
+    const starter = worker('shared-starter', { START_BATCH: 'capb_shared', KESSAI_ROLE: 'api', KESSAI_CAPTURE_CONCURRENCY: '2' });
     const line = await starter.waitFor(/^result /, 120_000);
     const result = JSON.parse(line.slice('result '.length));
     assert.equal(result.captured, 300);

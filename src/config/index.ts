@@ -19,9 +19,10 @@ export interface KessaiConfig {
   dbPoolSize: number;
   sandbox: { enabled: boolean; latencyMs: number; faultRate: number };
   stripe: { apiKey: string | undefined; apiBase: string | undefined; webhookSecret: string | undefined; timeoutMs: number };
-  capture: { schedule: string; ratePerSecond: Record<string, number>; maxAttempts: number; retryBaseMs: number };
+  capture: { schedule: string; ratePerSecond: Record<string, number>; maxAttempts: number; retryBaseMs: number; workerConcurrency: number; callParallelism: number };
   janitor: { schedule: string; pendingAfterSeconds: number };
-  webhooks: { maxAttempts: number; baseDelayMs: number; timeoutMs: number };
+  /** Outgoing webhooks; `pollMs` is how often workers look for events and due deliveries. */
+  webhooks: { maxAttempts: number; baseDelayMs: number; timeoutMs: number; pollMs: number };
   console: { sessionTtlHours: number; secureCookies: boolean };
   seedDemo: boolean;
   /** Scheduled jobs (capture batch, status sync); off in tests that drive them by hand. */
@@ -155,6 +156,8 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
       ratePerSecond: r.rates('KESSAI_CAPTURE_RATE', { sandbox: 2000, stripe: 25 }),
       maxAttempts: r.int('KESSAI_CAPTURE_MAX_ATTEMPTS', 5, 1, 50),
       retryBaseMs: r.int('KESSAI_CAPTURE_RETRY_BASE_MS', 2000, 1, 3_600_000),
+      workerConcurrency: r.int('KESSAI_CAPTURE_CONCURRENCY', 8, 1, 256),
+      callParallelism: r.int('KESSAI_CAPTURE_CALL_PARALLELISM', 8, 1, 256),
     },
     janitor: {
       schedule: r.string('KESSAI_JANITOR_SCHEDULE', '* * * * *'),
@@ -164,6 +167,7 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
       maxAttempts: r.int('KESSAI_WEBHOOK_MAX_ATTEMPTS', 8, 1, 30),
       baseDelayMs: r.int('KESSAI_WEBHOOK_BASE_DELAY_MS', 1000, 1, 3_600_000),
       timeoutMs: r.int('KESSAI_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
+      pollMs: r.int('KESSAI_WEBHOOK_POLL_MS', 500, 10, 60_000),
     },
     console: {
       sessionTtlHours: r.int('KESSAI_SESSION_TTL_HOURS', 12, 1, 24 * 30),

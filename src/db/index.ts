@@ -28,7 +28,10 @@ export function openDatabase(url: string, poolSize: number, applicationName = 'k
   return {
     pool,
     db,
-    // Kysely's destroy() ends the pool it was given.
-    close: () => db.destroy(),
+    async close() {
+      // Kysely ends the pool only if it ever used it; end it ourselves otherwise.
+      await db.destroy();
+      if (!pool.ended) await pool.end();
+    },
   };
 }

@@ -56,6 +56,8 @@ export const ERROR_CATALOG = {
   // Webhooks
   KS_ERR_WEBHOOK_SIGNATURE: { status: 400, title: 'The webhook signature is missing or wrong' },
   KS_ERR_WEBHOOK_ENDPOINT_NOT_FOUND: { status: 404, title: 'No such webhook endpoint' },
+  KS_ERR_WEBHOOK_ENDPOINT_DISABLED: { status: 409, title: 'The webhook endpoint is disabled' },
+  KS_ERR_WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, title: 'No such webhook delivery' },
 
   // Operators
   KS_ERR_OPERATOR_EXISTS: { status: 409, title: 'An operator with this username exists' },

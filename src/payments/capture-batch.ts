@@ -2,8 +2,10 @@ import { sql } from 'kysely';
 import { isKessaiError } from '../errors/index.ts';
 import { DBOS } from '../workflows/index.ts';
 import { SYSTEM, type PaymentsContext } from './context.ts';
-import { capturePayment } from './capture-payment.ts';
-import { executeOperation } from './run-operation.ts';
+import { planCapture } from './capture-payment.ts';
+import { reserveInTransaction, settleInTransaction } from './operations.ts';
+import { callProvider } from './run-operation.ts';
+import type { OperationRow, PaymentRow } from './tables.ts';
 import { flagPayment } from './sync-payments.ts';
 
 /**
@@ -19,6 +21,10 @@ export interface CaptureBatchSettings {
   /** Back-off between attempts of a failed capture, doubled each time. */
   retryBaseMs: number;
   claimPageSize: number;
+  /** Chunks run at once on each worker process. */
+  workerConcurrency: number;
+  /** Provider calls in flight at once within a chunk. */
+  callParallelism: number;
 }
 
 export interface ChunkResult {
@@ -42,25 +48,65 @@ export function chunkSizeFor(settings: CaptureBatchSettings, provider: string): 
   return Math.max(1, Math.min(50, settings.ratePerSecond[provider] ?? 10));
 }
 
-/** One payment: resume its interrupted capture, or capture what is due now. */
-async function captureOne(ctx: PaymentsContext, paymentId: string): Promise<CaptureOne> {
-  const payment = await ctx.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
-  if (!payment || payment.needs_attention) return 'skipped';
-  if (payment.in_flight_operation_id) {
-    const op = await ctx.db.selectFrom('payment_operations').selectAll().where('id', '=', payment.in_flight_operation_id).executeTakeFirstOrThrow();
-    if (op.kind !== 'capture') return { failed: `operation ${op.id} (${op.kind}) is in progress` };
-    const replay = await executeOperation(ctx, payment, op, SYSTEM);
-    return replay.operation.status === 'succeeded' ? 'captured' : replay.operation.status === 'failed' ? { failed: replay.operation.error ?? 'capture failed' } : 'unknown';
+/** Runs `fn` over `items` with at most `limit` at once, keeping the order of results. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return results;
+}
+
+/**
+ * One pass over a chunk, with the same reserve → call → settle steps as a single capture but
+ * one commit for all reservations and one for all settlements. A capture interrupted by a
+ * crash (reserved, maybe sent, not settled) is resumed by replaying it with the same key.
+ */
+async function captureChunkOnce(ctx: PaymentsContext, ids: string[], parallelism: number): Promise<Array<[string, CaptureOne]>> {
+  const results = new Map<string, CaptureOne>();
+  const work: Array<{ payment: PaymentRow; operation: OperationRow }> = [];
+  const toReserve: string[] = [];
+  const payments = await ctx.db.selectFrom('payments').selectAll().where('id', 'in', ids).execute();
+  const inFlight = payments.flatMap((p) => (p.in_flight_operation_id && !p.needs_attention ? [p.in_flight_operation_id] : []));
+  const ops = inFlight.length ? await ctx.db.selectFrom('payment_operations').selectAll().where('id', 'in', inFlight).execute() : [];
+  for (const p of payments) {
+    if (p.needs_attention) results.set(p.id, 'skipped');
+    else if (p.in_flight_operation_id) {
+      const op = ops.find((o) => o.id === p.in_flight_operation_id)!;
+      if (op.kind === 'capture') work.push({ payment: p, operation: op });
+      else results.set(p.id, { failed: `operation ${op.id} (${op.kind}) is in progress` });
+    } else if ((p.status === 'authorized' || p.status === 'partially_captured') && p.amount > p.amount_captured) toReserve.push(p.id);
+    else results.set(p.id, 'skipped');
   }
-  if (payment.status !== 'authorized' && payment.status !== 'partially_captured') return 'skipped';
-  if (payment.amount - payment.amount_captured <= 0n) return 'skipped';
-  try {
-    const result = await capturePayment(ctx, paymentId, {}, SYSTEM);
-    return result.operation.status === 'succeeded' ? 'captured' : 'unknown';
-  } catch (err) {
-    if (isKessaiError(err)) return { failed: `${err.code}: ${err.message}` };
-    throw err;
+  if (toReserve.length) {
+    await ctx.db.transaction().execute(async (trx) => {
+      for (const id of toReserve) {
+        try {
+          work.push(await reserveInTransaction(ctx, trx, id, true, (p) => planCapture(ctx, p, {})));
+        } catch (err) {
+          if (!isKessaiError(err)) throw err;
+          results.set(id, { failed: `${err.code}: ${err.message}` });
+        }
+      }
+    });
   }
+  const outcomes = await mapLimit(work, parallelism, (w) => callProvider(ctx.providers.get(w.payment.provider), w.operation, w.payment));
+  if (work.length) {
+    await ctx.db.transaction().execute(async (trx) => {
+      for (const [i, w] of work.entries()) {
+        const settled = await settleInTransaction(ctx, trx, w.operation.id, outcomes[i]!, SYSTEM);
+        const status = settled.operation.status;
+        results.set(w.payment.id, status === 'succeeded' ? 'captured' : status === 'failed' ? { failed: settled.operation.error ?? 'capture failed' } : 'unknown');
+      }
+    });
+  }
+  return ids.map((id) => [id, results.get(id) ?? 'skipped']);
 }
 
 async function claimDue(ctx: PaymentsContext, batchId: string, afterId: string, limit: number): Promise<Array<{ id: string; provider: string }>> {
@@ -96,11 +142,7 @@ export function registerCaptureBatch(ctx: PaymentsContext, settings: CaptureBatc
       let pending = ids;
       for (let attempt = 1; pending.length > 0; attempt++) {
         const outcomes = await DBOS.runStep(
-          async () => {
-            const out: Array<[string, CaptureOne]> = [];
-            for (const id of pending) out.push([id, await captureOne(ctx, id)]);
-            return out;
-          },
+          () => captureChunkOnce(ctx, pending, settings.callParallelism),
           { name: `capture-attempt-${attempt}` },
         );
         const retry: Array<[string, string]> = [];
@@ -176,7 +218,7 @@ export function registerCaptureBatch(ctx: PaymentsContext, settings: CaptureBatc
         const size = chunkSizeFor(settings, provider);
         const perSecond = settings.ratePerSecond[provider] ?? 10;
         await DBOS.registerQueue(captureQueueName(provider), {
-          workerConcurrency: 4,
+          workerConcurrency: settings.workerConcurrency,
           rateLimit: { limitPerPeriod: Math.max(1, Math.floor(perSecond / size)), periodSec: 1 },
           minPollingIntervalMs: 100,
           onConflict: 'always_update',

@@ -27,7 +27,7 @@ export interface PaymentsDeps {
   logger: Logger;
   providers: PaymentProvider[];
   pendingAfterSeconds: number;
-  capture: Omit<CaptureBatchSettings, 'retryBaseMs' | 'claimPageSize'> & Partial<Pick<CaptureBatchSettings, 'retryBaseMs' | 'claimPageSize'>>;
+  capture: Pick<CaptureBatchSettings, 'ratePerSecond' | 'maxAttempts'> & Partial<CaptureBatchSettings>;
   schedules: { capture: string; janitor: string } | null;
 }
 
@@ -44,7 +44,7 @@ export function createPayments(deps: PaymentsDeps) {
     logger: deps.logger,
     settings: { pendingAfterSeconds: deps.pendingAfterSeconds, captureMaxAttempts: deps.capture.maxAttempts },
   };
-  const captureBatch = registerCaptureBatch(ctx, { retryBaseMs: 1000, claimPageSize: 1000, ...deps.capture });
+  const captureBatch = registerCaptureBatch(ctx, { retryBaseMs: 1000, claimPageSize: 1000, workerConcurrency: 8, callParallelism: 8, ...deps.capture });
 
   const scheduledCapture = DBOS.registerWorkflow(
     async (scheduledAt: Date) => {

@@ -66,24 +66,33 @@ export async function reserveOperation(
   exclusive: boolean,
   plan: (payment: PaymentRow) => Reservation,
 ): Promise<{ payment: PaymentRow; operation: OperationRow }> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const payment = await lockPayment(trx, paymentId);
-    if (exclusive && payment.in_flight_operation_id) {
-      throw new KessaiError('KS_ERR_PAYMENT_OPERATION_IN_PROGRESS', `Operation ${payment.in_flight_operation_id} on this payment is still in progress`, {
-        operation_id: payment.in_flight_operation_id,
-      });
-    }
-    const r = plan(payment);
-    const opId = newId('op');
-    const updated = await trx
-      .updateTable('payments')
-      .set({ ...(r.patch ?? {}), ...(r.exclusive ? { in_flight_operation_id: opId } : {}), updated_at: new Date() })
-      .where('id', '=', payment.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const operation = await insertOperation(trx, updated, r, { id: opId, checkAt: nextCheckAt(ctx, 0) });
-    return { payment: updated, operation };
-  });
+  return ctx.db.transaction().execute((trx) => reserveInTransaction(ctx, trx, paymentId, exclusive, plan));
+}
+
+/** Step 1 inside the caller's transaction (a batch reserves many operations in one commit). */
+export async function reserveInTransaction(
+  ctx: PaymentsContext,
+  trx: Transaction<PaymentsTables>,
+  paymentId: string,
+  exclusive: boolean,
+  plan: (payment: PaymentRow) => Reservation,
+): Promise<{ payment: PaymentRow; operation: OperationRow }> {
+  const payment = await lockPayment(trx, paymentId);
+  if (exclusive && payment.in_flight_operation_id) {
+    throw new KessaiError('KS_ERR_PAYMENT_OPERATION_IN_PROGRESS', `Operation ${payment.in_flight_operation_id} on this payment is still in progress`, {
+      operation_id: payment.in_flight_operation_id,
+    });
+  }
+  const r = plan(payment);
+  const opId = newId('op');
+  const updated = await trx
+    .updateTable('payments')
+    .set({ ...(r.patch ?? {}), ...(r.exclusive ? { in_flight_operation_id: opId } : {}), updated_at: new Date() })
+    .where('id', '=', payment.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const operation = await insertOperation(trx, updated, r, { id: opId, checkAt: nextCheckAt(ctx, 0) });
+  return { payment: updated, operation };
 }
 
 /** Back-off for re-checking an unknown outcome: pendingAfter × 2^attempts, at most a day. */
@@ -99,55 +108,64 @@ export async function settleOperation(
   outcome: Outcome,
   actor: Actor,
 ): Promise<{ payment: PaymentRow; operation: OperationRow }> {
-  return ctx.db.transaction().execute(async (trx) => {
-    const op = await trx.selectFrom('payment_operations').selectAll().where('id', '=', operationId).forUpdate().executeTakeFirstOrThrow();
-    const payment = await lockPayment(trx, op.payment_id);
-    if (op.status === 'succeeded' || op.status === 'failed') return { payment, operation: op };
-    const t = transition(op, payment, outcome);
-    const releases = t.final && payment.in_flight_operation_id === op.id;
-    const updatedPayment = await trx
-      .updateTable('payments')
-      .set({ ...t.payment, ...(releases ? { in_flight_operation_id: null } : {}), updated_at: new Date() })
-      .where('id', '=', payment.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    const attempts = op.attempts + 1;
-    const updatedOp = await trx
-      .updateTable('payment_operations')
-      .set({
-        ...t.operation,
-        attempts,
-        next_attempt_at: t.final ? null : nextCheckAt(ctx, attempts - 1),
-        updated_at: new Date(),
-        completed_at: t.final ? new Date() : null,
-      })
-      .where('id', '=', op.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    // An operation still unknown after another check adds nothing new to the timeline.
-    const events = !t.final && op.status === 'unknown' ? [] : t.events;
-    for (const event of events) {
-      await appendEvent(trx, { type: event.type, aggregateId: payment.id, data: { ...event.data, order_id: payment.order_id }, actor: actorLabel(actor) });
+  return ctx.db.transaction().execute((trx) => settleInTransaction(ctx, trx, operationId, outcome, actor));
+}
+
+/** Step 3 inside the caller's transaction. */
+export async function settleInTransaction(
+  ctx: PaymentsContext,
+  trx: Transaction<PaymentsTables>,
+  operationId: string,
+  outcome: Outcome,
+  actor: Actor,
+): Promise<{ payment: PaymentRow; operation: OperationRow }> {
+  const op = await trx.selectFrom('payment_operations').selectAll().where('id', '=', operationId).forUpdate().executeTakeFirstOrThrow();
+  const payment = await lockPayment(trx, op.payment_id);
+  if (op.status === 'succeeded' || op.status === 'failed') return { payment, operation: op };
+  const t = transition(op, payment, outcome);
+  const releases = t.final && payment.in_flight_operation_id === op.id;
+  const updatedPayment = await trx
+    .updateTable('payments')
+    .set({ ...t.payment, ...(releases ? { in_flight_operation_id: null } : {}), updated_at: new Date() })
+    .where('id', '=', payment.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  const attempts = op.attempts + 1;
+  const updatedOp = await trx
+    .updateTable('payment_operations')
+    .set({
+      ...t.operation,
+      attempts,
+      next_attempt_at: t.final ? null : nextCheckAt(ctx, attempts - 1),
+      updated_at: new Date(),
+      completed_at: t.final ? new Date() : null,
+    })
+    .where('id', '=', op.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  // An operation still unknown after another check adds nothing new to the timeline.
+  const events = !t.final && op.status === 'unknown' ? [] : t.events;
+  for (const event of events) {
+    await appendEvent(trx, { type: event.type, aggregateId: payment.id, data: { ...event.data, order_id: payment.order_id }, actor: actorLabel(actor) });
+  }
+  const changeId = op.params.order_change_id;
+  if (t.final && changeId) {
+    const applied = t.operation.status === 'succeeded';
+    const change = await trx
+      .updateTable('order_changes')
+      .set({ outcome: applied ? 'applied' : 'rejected', decline_code: t.operation.decline_code ?? t.operation.failure_code ?? null })
+      .where('id', '=', changeId)
+      .where('outcome', '=', 'pending')
+      .returning(['kind', 'decision', 'amount_before', 'amount_after'])
+      .executeTakeFirst();
+    if (change && applied) {
+      await appendEvent(trx, {
+        type: change.kind === 'cancel' ? 'order.cancelled' : 'order.changed',
+        aggregateId: payment.id,
+        data: { order_id: payment.order_id, change_id: changeId, kind: change.kind, decision: change.decision, amount_before: change.amount_before, amount_after: change.amount_after },
+        actor: actorLabel(actor),
+      });
     }
-    const changeId = op.params.order_change_id;
-    if (t.final && changeId) {
-      const applied = t.operation.status === 'succeeded';
-      const change = await trx
-        .updateTable('order_changes')
-        .set({ outcome: applied ? 'applied' : 'rejected', decline_code: t.operation.decline_code ?? t.operation.failure_code ?? null })
-        .where('id', '=', changeId)
-        .where('outcome', '=', 'pending')
-        .returning(['kind', 'decision', 'amount_before', 'amount_after'])
-        .executeTakeFirst();
-      if (change && applied) {
-        await appendEvent(trx, {
-          type: change.kind === 'cancel' ? 'order.cancelled' : 'order.changed',
-          aggregateId: payment.id,
-          data: { order_id: payment.order_id, change_id: changeId, kind: change.kind, decision: change.decision, amount_before: change.amount_before, amount_after: change.amount_after },
-          actor: actorLabel(actor),
-        });
-      }
-    }
-    return { payment: updatedPayment, operation: updatedOp };
-  });
+  }
+  return { payment: updatedPayment, operation: updatedOp };
 }

@@ -18,20 +18,28 @@ export interface Transition {
   final: boolean;
 }
 
-/** Every status change the machine can make, by operation and outcome (for the docs test). */
-export const STATUS_TRANSITIONS: ReadonlyArray<{ from: PaymentStatus; to: PaymentStatus; on: string }> = [
+/**
+ * Every status change a payment can make, by operation and outcome. docs/payments.md is checked
+ * against this list (test/docs.test.ts), and transition.test.ts checks the list against the code:
+ * entries without `by` are made by transition() below; `by: 'order-change'` marks the changes
+ * apply-order-change.ts makes itself, without a provider call.
+ */
+export const STATUS_TRANSITIONS: ReadonlyArray<{ from: PaymentStatus; to: PaymentStatus; on: string; by?: 'order-change' }> = [
   { from: 'pending', to: 'authorized', on: 'authorize succeeded (manual capture)' },
   { from: 'pending', to: 'captured', on: 'authorize succeeded (automatic capture)' },
   { from: 'pending', to: 'declined', on: 'authorize declined or failed' },
   { from: 'requires_authorization', to: 'authorized', on: 'authorize succeeded (order total 0 → more)' },
+  { from: 'requires_authorization', to: 'captured', on: 'authorize succeeded (order total 0 → more, automatic capture)' },
   { from: 'voided', to: 'authorized', on: 'authorize succeeded (order total 0 → more)' },
   { from: 'authorized', to: 'authorized', on: 'increment or reauthorize succeeded' },
   { from: 'authorized', to: 'partially_captured', on: 'capture succeeded, not final' },
   { from: 'authorized', to: 'captured', on: 'capture succeeded, final' },
   { from: 'partially_captured', to: 'partially_captured', on: 'capture succeeded, not final' },
+  { from: 'partially_captured', to: 'partially_captured', on: 'refund succeeded (before the final capture)' },
   { from: 'partially_captured', to: 'captured', on: 'capture succeeded, final' },
+  { from: 'partially_captured', to: 'partially_refunded', on: 'capture succeeded, final, after a refund' },
   { from: 'authorized', to: 'voided', on: 'void succeeded' },
-  { from: 'requires_authorization', to: 'voided', on: 'order cancelled with nothing authorized' },
+  { from: 'requires_authorization', to: 'voided', on: 'order cancelled with nothing authorized', by: 'order-change' },
   { from: 'captured', to: 'partially_refunded', on: 'refund succeeded, some left' },
   { from: 'captured', to: 'refunded', on: 'refund succeeded, all refunded' },
   { from: 'partially_refunded', to: 'partially_refunded', on: 'refund succeeded, some left' },

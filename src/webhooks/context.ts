@@ -1,0 +1,32 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { WebhookMetrics } from './metrics.ts';
+import type { WebhooksTables } from './tables.ts';
+
+export interface WebhookSettings {
+  /** Attempts before a delivery is `failed`. */
+  maxAttempts: number;
+  /** Back-off after the n-th failed attempt: baseDelayMs × 2^(n-1), with jitter. */
+  baseDelayMs: number;
+  /** Per request, connection to last byte. */
+  timeoutMs: number;
+  /** How often the worker looks for new events and due deliveries without a wake-up. */
+  pollMs: number;
+}
+
+/** What the webhooks use cases run on. */
+export interface WebhooksContext {
+  db: Kysely<WebhooksTables>;
+  logger: Logger;
+  settings: WebhookSettings;
+  metrics: WebhookMetrics;
+}
+
+/** Who asked for a change, for the audit log. */
+export interface Actor {
+  type: 'api_key' | 'operator' | 'system' | 'cli';
+  id: string | null;
+  name: string | null;
+  requestId?: string;
+  ip?: string;
+}
