@@ -56,6 +56,19 @@ describe('payments API', () => {
     assert.equal(again.json().error.code, 'KS_ERR_ORDER_HAS_PAYMENT');
   });
 
+  test('after a decline the customer may try again; a live payment’s method cannot change', async () => {
+    const order_id = newOrderId();
+    assert.equal((await pay(t, { order_id, payment_method: 'pm_card_declined' })).statusCode, 402);
+    const retry = await pay(t, { order_id, payment_method: 'pm_card_visa' });
+    assert.equal(retry.statusCode, 201, retry.body);
+    const other = await pay(t, { order_id, payment_method: 'pm_card_mastercard' });
+    assert.equal(other.statusCode, 409);
+    assert.equal(other.json().error.code, 'KS_ERR_PAYMENT_METHOD_CHANGE');
+    assert.equal(other.json().error.payment_id, retry.json().id);
+    const change = await t.request({ method: 'POST', url: `/v1/orders/${order_id}/changes`, payload: { kind: 'items', amount: 9000 } });
+    assert.equal(change.json().payment.id, retry.json().id, 'order changes act on the live payment');
+  });
+
   test('bad input: unknown currency, float amount, unknown provider, unknown field', async () => {
     assert.equal((await pay(t, { currency: 'XYZ' })).json().error.code, 'KS_ERR_CURRENCY_UNSUPPORTED');
     const float = await pay(t, { amount: 10.5 });

@@ -67,7 +67,8 @@ describe('outgoing webhooks', () => {
     assert.deepEqual(got.map((r) => r.body.type), ['payment.created', 'payment.authorized']);
     for (const r of got) {
       assert.ok(r.verified, 'signature verifies with the endpoint secret');
-      assert.deepEqual(Object.keys(r.body), ['id', 'type', 'created_at', 'data']);
+      assert.deepEqual(Object.keys(r.body), ['id', 'type', 'aggregate_id', 'created_at', 'data']);
+      assert.equal(r.body.aggregate_id, p.id);
       assert.match(r.body.id, /^evt_/);
       assert.equal(r.headers['kessai-event-id'], r.body.id);
       assert.match(String(r.headers['kessai-delivery-id']), /^whd_/);

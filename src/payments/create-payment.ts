@@ -23,6 +23,8 @@ function isUniqueViolation(err: unknown): boolean {
 /**
  * Creates an order's payment and authorizes it (or captures it, for automatic capture). An
  * order total of 0 takes no authorization: the payment waits in `requires_authorization`.
+ * An order has one live payment; after a decline the customer may try again (with another
+ * card), but once a payment stands its method cannot change (seed 004).
  */
 export async function createPayment(ctx: PaymentsContext, input: CreatePaymentInput, actor: Actor): Promise<OperationResult | { payment: OperationResult['payment']; operation: null }> {
   exponentOf(input.currency);
@@ -68,7 +70,11 @@ export async function createPayment(ctx: PaymentsContext, input: CreatePaymentIn
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
-      throw new KessaiError('KS_ERR_ORDER_HAS_PAYMENT', `Order ${input.orderId} already has a payment`, { field: 'order_id' });
+      const existing = await ctx.db.selectFrom('payments').select(['id', 'payment_method']).where('order_id', '=', input.orderId).where('status', '<>', 'declined').executeTakeFirst();
+      if (existing && existing.payment_method !== input.paymentMethod) {
+        throw new KessaiError('KS_ERR_PAYMENT_METHOD_CHANGE', `Order ${input.orderId} is paid with another payment method (${existing.id})`, { field: 'payment_method', payment_id: existing.id });
+      }
+      throw new KessaiError('KS_ERR_ORDER_HAS_PAYMENT', `Order ${input.orderId} already has a payment`, { field: 'order_id', payment_id: existing?.id ?? null });
     }
     throw err;
   }

@@ -10,7 +10,7 @@ import type { PaymentRow } from './tables.ts';
  * Idempotent: a second call changes nothing.
  */
 export async function markOrderDelivered(ctx: PaymentsContext, orderId: string, actor: Actor): Promise<PaymentRow> {
-  const row = await ctx.db.selectFrom('payments').select('id').where('order_id', '=', orderId).executeTakeFirst();
+  const row = await ctx.db.selectFrom('payments').select('id').where('order_id', '=', orderId).where('status', '<>', 'declined').executeTakeFirst();
   if (!row) throw new KessaiError('KS_ERR_ORDER_NOT_FOUND', `No payment for order ${orderId}`);
   return ctx.db.transaction().execute(async (trx) => {
     const p = await lockPayment(trx, row.id);

@@ -148,6 +148,16 @@ export async function settleInTransaction(
   for (const event of events) {
     await appendEvent(trx, { type: event.type, aggregateId: payment.id, data: { ...event.data, order_id: payment.order_id }, actor: actorLabel(actor) });
   }
+  if (op.kind === 'reauthorize' && t.operation.status === 'succeeded' && op.replaces_reference) {
+    // The hold the new authorization replaces is released next — by the caller at once, or by
+    // the janitor (due now) if the caller is gone: never left to expire on the customer's card.
+    await insertOperation(
+      trx,
+      updatedPayment,
+      { kind: 'void', amount: 0n, exclusive: false, providerReference: op.replaces_reference, replacesReference: op.replaces_reference },
+      { checkAt: new Date() },
+    );
+  }
   const changeId = op.params.order_change_id;
   if (t.final && changeId) {
     const applied = t.operation.status === 'succeeded';

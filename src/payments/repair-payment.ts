@@ -43,7 +43,7 @@ export async function repairPayment(ctx: PaymentsContext, paymentId: string, inp
       amount_capturing: 0n,
       amount_refunding: 0n,
       in_flight_operation_id: null,
-      ...(input.clearAttention ? { needs_attention: false, attention_reason: null } : {}),
+      ...(input.clearAttention ? { needs_attention: false, attention_reason: null, capture_batch_id: null } : {}),
       updated_at: new Date(),
     };
     let after: PaymentRow;
@@ -52,6 +52,9 @@ export async function repairPayment(ctx: PaymentsContext, paymentId: string, inp
     } catch (err) {
       if ((err as { code?: string }).code === '23514') {
         throw new KessaiError('KS_ERR_STATE_REPAIR_INVALID', 'The repaired amounts break an invariant (captured ≤ authorized, refunded ≤ captured)');
+      }
+      if ((err as { code?: string }).code === '23505') {
+        throw new KessaiError('KS_ERR_STATE_REPAIR_INVALID', 'The order has another live payment: this one cannot leave declined');
       }
       throw err;
     }

@@ -100,6 +100,8 @@ export function transition(op: OperationRow, p: PaymentRow, outcome: Outcome): T
       if (outcome.outcome !== 'succeeded') return refused(op, p, outcome, {});
       const snap = outcome.value as ProviderPaymentSnapshot;
       if (snap.status === 'declined') return refused(op, p, { outcome: 'declined', declineCode: snap.declineCode ?? 'declined', message: snap.rawStatus }, {});
+      // Found by a status query after the provider had already cancelled it: nothing is held.
+      if (snap.status === 'voided') return refused(op, p, { outcome: 'failed', code: 'authorization_cancelled', message: snap.rawStatus }, {});
       const captured = snap.status === 'captured';
       const events = [
         { type: op.kind === 'reauthorize' ? 'payment.reauthorized' : 'payment.authorized', data: { ...base, provider_payment_id: snap.providerPaymentId, replaced: op.replaces_reference } },
@@ -131,7 +133,8 @@ export function transition(op: OperationRow, p: PaymentRow, outcome: Outcome): T
     }
     case 'capture': {
       const release = { amount_capturing: p.amount_capturing - op.amount };
-      if (outcome.outcome !== 'succeeded') return refused(op, p, outcome, release);
+      // A refused capture leaves the payment to the next capture batch (its claim is released).
+      if (outcome.outcome !== 'succeeded') return refused(op, p, outcome, { ...release, capture_batch_id: null });
       const final = op.params.final ?? true;
       return {
         payment: { ...release, amount_captured: p.amount_captured + op.amount, status: afterCapture(p, final) },

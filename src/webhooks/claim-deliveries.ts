@@ -11,7 +11,7 @@ export interface ClaimedDelivery {
   attempts: number;
   /** The claim: outcomes are recorded only while the delivery's lease is still this one. */
   leaseId: string;
-  event: { id: string; type: string; createdAt: Date; data: Record<string, unknown> };
+  event: { id: string; type: string; aggregateId: string; createdAt: Date; data: Record<string, unknown> };
 }
 
 /** Slack on top of the time the sends before it may take, for each claimed delivery. */
@@ -40,6 +40,7 @@ export async function claimDueDeliveries(
     secret: string;
     event_id: string;
     event_type: string;
+    event_aggregate_id: string;
     event_created_at: Date;
     event_data: Record<string, unknown>;
   }>`
@@ -64,7 +65,7 @@ export async function claimDueDeliveries(
     FROM ranked, events e, webhook_endpoints ep
     WHERE d.id = ranked.id AND e.id = d.event_id AND ep.id = d.endpoint_id
     RETURNING d.id, d.endpoint_id, d.attempts, ranked.position, ep.url, ep.secret,
-              e.id AS event_id, e.type AS event_type, e.created_at AS event_created_at, e.data AS event_data`.execute(ctx.db);
+              e.id AS event_id, e.type AS event_type, e.aggregate_id AS event_aggregate_id, e.created_at AS event_created_at, e.data AS event_data`.execute(ctx.db);
   rows.sort((a, b) => (a.endpoint_id === b.endpoint_id ? a.position - b.position : a.endpoint_id < b.endpoint_id ? -1 : 1));
   return rows.map((r) => ({
     id: r.id,
@@ -73,7 +74,7 @@ export async function claimDueDeliveries(
     secret: r.secret,
     attempts: r.attempts,
     leaseId,
-    event: { id: r.event_id, type: r.event_type, createdAt: r.event_created_at, data: r.event_data },
+    event: { id: r.event_id, type: r.event_type, aggregateId: r.event_aggregate_id, createdAt: r.event_created_at, data: r.event_data },
   }));
 }
 

@@ -16,9 +16,9 @@ export type SendOutcome = 'succeeded' | 'retrying' | 'failed' | 'released' | 'su
 const USER_AGENT = `Kessai-Webhooks/${VERSION}`;
 const MAX_ERROR_BODY = 500;
 
-/** The JSON body: the event as it is in the outbox, nothing else. */
+/** The JSON body: the event as it is in the outbox, with the id of what it is about (e.g. the payment). */
 export function webhookBody(event: ClaimedDelivery['event']): string {
-  return JSON.stringify({ id: event.id, type: event.type, created_at: event.createdAt.toISOString(), data: event.data });
+  return JSON.stringify({ id: event.id, type: event.type, aggregate_id: event.aggregateId, created_at: event.createdAt.toISOString(), data: event.data });
 }
 
 /** One attempt: POST the event, signed, and record what happened (2xx = delivered). */

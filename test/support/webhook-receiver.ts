@@ -8,7 +8,7 @@ export interface ReceivedWebhook {
   path: string;
   headers: IncomingHttpHeaders;
   raw: Buffer;
-  body: { id: string; type: string; created_at: string; data: Record<string, unknown> };
+  body: { id: string; type: string; aggregate_id: string; created_at: string; data: Record<string, unknown> };
   /** Whether the signature verified against the secret registered for the path. */
   verified: boolean;
   /** What the receiver answered (0: nothing). */

@@ -3,7 +3,7 @@
 
 CREATE TABLE payments (
   id                     text        PRIMARY KEY,
-  order_id               text        NOT NULL UNIQUE,
+  order_id               text        NOT NULL,
   provider               text        NOT NULL,
   payment_method         text        NOT NULL,
   currency               text        NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
@@ -31,6 +31,9 @@ CREATE TABLE payments (
   CONSTRAINT captured_within_authorized CHECK (amount_captured + amount_capturing <= amount_authorized),
   CONSTRAINT refunded_within_captured CHECK (amount_refunded + amount_refunding <= amount_captured)
 );
+-- One live payment per order; a declined attempt does not block the customer's next try.
+CREATE UNIQUE INDEX payments_order ON payments (order_id) WHERE status <> 'declined';
+CREATE INDEX payments_order_all ON payments (order_id);
 CREATE INDEX payments_status ON payments (status, id);
 CREATE INDEX payments_provider ON payments (provider, id);
 CREATE INDEX payments_created ON payments (created_at, id);

@@ -29,7 +29,7 @@ const HOLDS_AUTHORIZATION = new Set(['authorized']);
 const CHANGEABLE = new Set(['requires_authorization', 'authorized', 'voided']);
 
 async function paymentIdOfOrder(ctx: PaymentsContext, orderId: string): Promise<string> {
-  const row = await ctx.db.selectFrom('payments').select('id').where('order_id', '=', orderId).executeTakeFirst();
+  const row = await ctx.db.selectFrom('payments').select('id').where('order_id', '=', orderId).where('status', '<>', 'declined').executeTakeFirst();
   if (!row) throw new KessaiError('KS_ERR_ORDER_NOT_FOUND', `No payment for order ${orderId}`);
   return row.id;
 }
@@ -169,17 +169,17 @@ async function reauthorizeInstead(ctx: PaymentsContext, payment: PaymentRow, tot
   return executeOperation(ctx, started.payment, started.op, actor);
 }
 
-/** Releases the hold a re-authorization replaced; a failure flags the payment for an operator. */
+/** Releases the hold a re-authorization replaced (settling it queued the void); a failure flags the payment. */
 async function voidReplacedAuthorization(ctx: PaymentsContext, paymentId: string, oldReference: string, actor: Actor): Promise<void> {
-  const started = await ctx.db.transaction().execute(async (trx) => {
-    const p = await lockPayment(trx, paymentId);
-    const op = await insertOperation(
-      trx,
-      p,
-      { kind: 'void', amount: 0n, exclusive: false, providerReference: oldReference, replacesReference: oldReference },
-      { checkAt: nextCheckAt(ctx, 0) },
-    );
-    return { payment: p, op };
-  });
-  await executeOperation(ctx, started.payment, started.op, actor);
+  const op = await ctx.db
+    .selectFrom('payment_operations')
+    .selectAll()
+    .where('payment_id', '=', paymentId)
+    .where('kind', '=', 'void')
+    .where('replaces_reference', '=', oldReference)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (!op) return;
+  const payment = await ctx.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirstOrThrow();
+  await executeOperation(ctx, payment, op, actor);
 }
