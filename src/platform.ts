@@ -97,6 +97,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
   const useWorkflows = options.workflows ?? true;
   if (useWorkflows) {
     await launchWorkflows({
+      lockPool: database.pool,
       databaseUrl: url,
       role: config.role,
       applicationVersion: VERSION,

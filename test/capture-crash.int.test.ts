@@ -53,10 +53,11 @@ describe('capture batch across processes', () => {
   test('two worker processes share one batch’s queued chunks', async () => {
     await seedDeliveredPayments(pool, 300, 'shared');
     // Two chunks at a time each: six chunks cannot all go to one process.
-    const a = worker('shared-a', { KESSAI_CAPTURE_CONCURRENCY: '2' });
-    const b = worker('shared-b', { KESSAI_CAPTURE_CONCURRENCY: '2' });
+    const slow = { KESSAI_CAPTURE_CONCURRENCY: '2', KESSAI_CAPTURE_CALL_PARALLELISM: '2', SANDBOX_LATENCY_MS: '20' };
+    const a = worker('shared-a', slow);
+    const b = worker('shared-b', slow);
     await Promise.all([a.waitFor(/^ready$/), b.waitFor(/^ready$/)]);
-    const starter = worker('shared-starter', { START_BATCH: 'capb_shared', KESSAI_ROLE: 'api', KESSAI_CAPTURE_CONCURRENCY: '2' });
+    const starter = worker('shared-starter', { START_BATCH: 'capb_shared', KESSAI_ROLE: 'api', ...slow });
     const line = await starter.waitFor(/^result /, 120_000);
     const result = JSON.parse(line.slice('result '.length));
     assert.equal(result.captured, 300);

@@ -1,3 +1,3 @@
 export { toJsonSafe } from './json.ts';
-export { appendEvent, listEvents, type DomainEvent } from './outbox.ts';
+export { appendEvent, appendEvents, listEvents, type DomainEvent, type NewEvent } from './outbox.ts';
 export { writeAudit, type AuditEntry } from './audit.ts';

@@ -1,9 +1,8 @@
 import { sql } from 'kysely';
-import { isKessaiError } from '../errors/index.ts';
 import { DBOS } from '../workflows/index.ts';
 import { SYSTEM, type PaymentsContext } from './context.ts';
 import { planCapture } from './capture-payment.ts';
-import { reserveInTransaction, settleInTransaction } from './operations.ts';
+import { reserveManyInTransaction, settleManyInTransaction } from './operations.ts';
 import { callProvider } from './run-operation.ts';
 import type { OperationRow, PaymentRow } from './tables.ts';
 import { flagPayment } from './sync-payments.ts';
@@ -85,26 +84,19 @@ async function captureChunkOnce(ctx: PaymentsContext, ids: string[], parallelism
     else results.set(p.id, 'skipped');
   }
   if (toReserve.length) {
-    await ctx.db.transaction().execute(async (trx) => {
-      for (const id of toReserve) {
-        try {
-          work.push(await reserveInTransaction(ctx, trx, id, true, (p) => planCapture(ctx, p, {})));
-        } catch (err) {
-          if (!isKessaiError(err)) throw err;
-          results.set(id, { failed: `${err.code}: ${err.message}` });
-        }
-      }
-    });
+    const { reserved, refused } = await ctx.db.transaction().execute((trx) => reserveManyInTransaction(ctx, trx, toReserve, true, (p) => planCapture(ctx, p, {})));
+    work.push(...reserved);
+    for (const { id, error } of refused) results.set(id, { failed: `${error.code}: ${error.message}` });
   }
   const outcomes = await mapLimit(work, parallelism, (w) => callProvider(ctx.providers.get(w.payment.provider), w.operation, w.payment));
   if (work.length) {
-    await ctx.db.transaction().execute(async (trx) => {
-      for (const [i, w] of work.entries()) {
-        const settled = await settleInTransaction(ctx, trx, w.operation.id, outcomes[i]!, SYSTEM);
-        const status = settled.operation.status;
-        results.set(w.payment.id, status === 'succeeded' ? 'captured' : status === 'failed' ? { failed: settled.operation.error ?? 'capture failed' } : 'unknown');
-      }
-    });
+    const settled = await ctx.db.transaction().execute((trx) =>
+      settleManyInTransaction(ctx, trx, work.map((w, i) => ({ operationId: w.operation.id, outcome: outcomes[i]! })), SYSTEM),
+    );
+    for (const { payment, operation } of settled) {
+      const status = operation.status;
+      results.set(payment.id, status === 'succeeded' ? 'captured' : status === 'failed' ? { failed: operation.error ?? 'capture failed' } : 'unknown');
+    }
   }
   return ids.map((id) => [id, results.get(id) ?? 'skipped']);
 }

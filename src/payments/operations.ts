@@ -1,7 +1,7 @@
 import type { Transaction, Updateable } from 'kysely';
 import { newId } from '../db/index.ts';
 import { KessaiError } from '../errors/index.ts';
-import { appendEvent } from '../events/index.ts';
+import { appendEvents, type NewEvent } from '../events/index.ts';
 import { actorLabel, type Actor, type PaymentsContext } from './context.ts';
 import { transition, type Outcome } from './transition.ts';
 import type { OperationKind, OperationParams, OperationRow, PaymentRow, PaymentsTable, PaymentsTables } from './tables.ts';
@@ -32,28 +32,28 @@ export async function lockPayment(trx: Transaction<PaymentsTables>, paymentId: s
   return payment;
 }
 
+function operationRow(payment: PaymentRow, r: Reservation, id: string, checkAt: Date) {
+  return {
+    id,
+    payment_id: payment.id,
+    kind: r.kind,
+    amount: r.amount,
+    status: 'pending' as const,
+    provider_reference: r.providerReference ?? payment.provider_payment_id,
+    replaces_reference: r.replacesReference ?? null,
+    params: JSON.stringify(r.params ?? {}),
+    // Should this process die before settling, the janitor finds the operation from then on.
+    next_attempt_at: checkAt,
+  };
+}
+
 export async function insertOperation(
   trx: Transaction<PaymentsTables>,
   payment: PaymentRow,
   r: Reservation,
   options: { id?: string; checkAt: Date },
 ): Promise<OperationRow> {
-  return trx
-    .insertInto('payment_operations')
-    .values({
-      id: options.id ?? newId('op'),
-      payment_id: payment.id,
-      kind: r.kind,
-      amount: r.amount,
-      status: 'pending',
-      provider_reference: r.providerReference ?? payment.provider_payment_id,
-      replaces_reference: r.replacesReference ?? null,
-      params: JSON.stringify(r.params ?? {}),
-      // Should this process die before settling, the janitor finds the operation from then on.
-      next_attempt_at: options.checkAt,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
+  return trx.insertInto('payment_operations').values(operationRow(payment, r, options.id ?? newId('op'), options.checkAt)).returningAll().executeTakeFirstOrThrow();
 }
 
 /**
@@ -69,7 +69,7 @@ export async function reserveOperation(
   return ctx.db.transaction().execute((trx) => reserveInTransaction(ctx, trx, paymentId, exclusive, plan));
 }
 
-/** Step 1 inside the caller's transaction (a batch reserves many operations in one commit). */
+/** Step 1 inside the caller's transaction. */
 export async function reserveInTransaction(
   ctx: PaymentsContext,
   trx: Transaction<PaymentsTables>,
@@ -77,22 +77,56 @@ export async function reserveInTransaction(
   exclusive: boolean,
   plan: (payment: PaymentRow) => Reservation,
 ): Promise<{ payment: PaymentRow; operation: OperationRow }> {
-  const payment = await lockPayment(trx, paymentId);
-  if (exclusive && payment.in_flight_operation_id) {
-    throw new KessaiError('KS_ERR_PAYMENT_OPERATION_IN_PROGRESS', `Operation ${payment.in_flight_operation_id} on this payment is still in progress`, {
-      operation_id: payment.in_flight_operation_id,
-    });
+  const { reserved, refused } = await reserveManyInTransaction(ctx, trx, [paymentId], exclusive, plan);
+  if (refused[0]) throw refused[0].error;
+  if (!reserved[0]) throw new KessaiError('KS_ERR_PAYMENT_NOT_FOUND', `No payment ${paymentId}`);
+  return reserved[0];
+}
+
+/**
+ * Step 1 for many payments in one transaction (the capture batch): one statement locks them
+ * all (in id order, so batches never deadlock), one per payment records its reservation, and
+ * one inserts every operation. A refused payment is reported, not thrown.
+ */
+export async function reserveManyInTransaction(
+  ctx: PaymentsContext,
+  trx: Transaction<PaymentsTables>,
+  paymentIds: string[],
+  exclusive: boolean,
+  plan: (payment: PaymentRow) => Reservation,
+): Promise<{ reserved: Array<{ payment: PaymentRow; operation: OperationRow }>; refused: Array<{ id: string; error: KessaiError }> }> {
+  const locked = await trx.selectFrom('payments').selectAll().where('id', 'in', paymentIds).orderBy('id').forUpdate().execute();
+  const refused: Array<{ id: string; error: KessaiError }> = [];
+  const planned: Array<{ payment: PaymentRow; r: Reservation; opId: string }> = [];
+  for (const payment of locked) {
+    try {
+      if (exclusive && payment.in_flight_operation_id) {
+        throw new KessaiError('KS_ERR_PAYMENT_OPERATION_IN_PROGRESS', `Operation ${payment.in_flight_operation_id} on this payment is still in progress`, {
+          operation_id: payment.in_flight_operation_id,
+        });
+      }
+      planned.push({ payment, r: plan(payment), opId: newId('op') });
+    } catch (err) {
+      if (!(err instanceof KessaiError)) throw err;
+      refused.push({ id: payment.id, error: err });
+    }
   }
-  const r = plan(payment);
-  const opId = newId('op');
-  const updated = await trx
-    .updateTable('payments')
-    .set({ ...(r.patch ?? {}), ...(r.exclusive ? { in_flight_operation_id: opId } : {}), updated_at: new Date() })
-    .where('id', '=', payment.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const operation = await insertOperation(trx, updated, r, { id: opId, checkAt: nextCheckAt(ctx, 0) });
-  return { payment: updated, operation };
+  if (planned.length === 0) return { reserved: [], refused };
+  const checkAt = nextCheckAt(ctx, 0);
+  const updated: PaymentRow[] = [];
+  for (const { payment, r, opId } of planned) {
+    updated.push(
+      await trx
+        .updateTable('payments')
+        .set({ ...(r.patch ?? {}), ...(r.exclusive ? { in_flight_operation_id: opId } : {}), updated_at: new Date() })
+        .where('id', '=', payment.id)
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+  }
+  const rows = planned.map(({ r, opId }, i) => operationRow(updated[i]!, r, opId, checkAt));
+  const operations = new Map((await trx.insertInto('payment_operations').values(rows).returningAll().execute()).map((o) => [o.id, o]));
+  return { reserved: planned.map(({ opId }, i) => ({ payment: updated[i]!, operation: operations.get(opId)! })), refused };
 }
 
 /** Back-off for re-checking an unknown outcome: pendingAfter × 2^attempts, at most a day. */
@@ -119,8 +153,44 @@ export async function settleInTransaction(
   outcome: Outcome,
   actor: Actor,
 ): Promise<{ payment: PaymentRow; operation: OperationRow }> {
-  const op = await trx.selectFrom('payment_operations').selectAll().where('id', '=', operationId).forUpdate().executeTakeFirstOrThrow();
-  const payment = await lockPayment(trx, op.payment_id);
+  return (await settleManyInTransaction(ctx, trx, [{ operationId, outcome }], actor))[0]!;
+}
+
+/**
+ * Step 3 for many operations in one transaction: their rows are locked in two statements
+ * (operations, then payments, in id order), each is settled through the state machine, and
+ * their events are written in one statement. Operations must be on different payments.
+ */
+export async function settleManyInTransaction(
+  ctx: PaymentsContext,
+  trx: Transaction<PaymentsTables>,
+  items: Array<{ operationId: string; outcome: Outcome }>,
+  actor: Actor,
+): Promise<Array<{ payment: PaymentRow; operation: OperationRow }>> {
+  const ops = await trx.selectFrom('payment_operations').selectAll().where('id', 'in', items.map((i) => i.operationId)).orderBy('id').forUpdate().execute();
+  const opById = new Map(ops.map((o) => [o.id, o]));
+  const payments = await trx.selectFrom('payments').selectAll().where('id', 'in', [...new Set(ops.map((o) => o.payment_id))]).orderBy('id').forUpdate().execute();
+  const paymentById = new Map(payments.map((p) => [p.id, p]));
+  const events: NewEvent[] = [];
+  const results = [];
+  for (const item of items) {
+    const op = opById.get(item.operationId);
+    if (!op) throw new Error(`no operation ${item.operationId}`);
+    results.push(await applySettlement(ctx, trx, op, paymentById.get(op.payment_id)!, item.outcome, actorLabel(actor), events));
+  }
+  await appendEvents(trx, events);
+  return results;
+}
+
+async function applySettlement(
+  ctx: PaymentsContext,
+  trx: Transaction<PaymentsTables>,
+  op: OperationRow,
+  payment: PaymentRow,
+  outcome: Outcome,
+  actor: string,
+  events: NewEvent[],
+): Promise<{ payment: PaymentRow; operation: OperationRow }> {
   if (op.status === 'succeeded' || op.status === 'failed') return { payment, operation: op };
   const t = transition(op, payment, outcome);
   const releases = t.final && payment.in_flight_operation_id === op.id;
@@ -144,9 +214,8 @@ export async function settleInTransaction(
     .returningAll()
     .executeTakeFirstOrThrow();
   // An operation still unknown after another check adds nothing new to the timeline.
-  const events = !t.final && op.status === 'unknown' ? [] : t.events;
-  for (const event of events) {
-    await appendEvent(trx, { type: event.type, aggregateId: payment.id, data: { ...event.data, order_id: payment.order_id }, actor: actorLabel(actor) });
+  if (t.final || op.status !== 'unknown') {
+    for (const event of t.events) events.push({ type: event.type, aggregateId: payment.id, data: { ...event.data, order_id: payment.order_id }, actor });
   }
   if (op.kind === 'reauthorize' && t.operation.status === 'succeeded' && op.replaces_reference) {
     // The hold the new authorization replaces is released next — by the caller at once, or by
@@ -169,11 +238,11 @@ export async function settleInTransaction(
       .returning(['kind', 'decision', 'amount_before', 'amount_after'])
       .executeTakeFirst();
     if (change && applied) {
-      await appendEvent(trx, {
+      events.push({
         type: change.kind === 'cancel' ? 'order.cancelled' : 'order.changed',
         aggregateId: payment.id,
         data: { order_id: payment.order_id, change_id: changeId, kind: change.kind, decision: change.decision, amount_before: change.amount_before, amount_after: change.amount_after },
-        actor: actorLabel(actor),
+        actor,
       });
     }
   }

@@ -78,6 +78,8 @@ export function createSandboxSimulator(pool: pg.Pool, options: SandboxOptions) {
     if (options.faultRate > 0 && random() < options.faultRate) throw new SandboxTransportError('unavailable');
     const { answer, replayed, method } = await withTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sandbox-key:${key}`]);
+      // A separate statement: its snapshot is taken after the lock, so it sees an answer
+      // committed by a concurrent request with the same key.
       const prior = await client.query<{ response: SandboxAnswer; operation: string }>(
         'SELECT response, operation FROM sandbox_requests WHERE idempotency_key = $1',
         [key],

@@ -22,7 +22,25 @@ let launched = false;
  * DBOS Transact on the same PostgreSQL as the application, in its own `dbos` schema. Workflows
  * and queues must be registered (by the domains' factories) before this is called.
  */
-export async function launchWorkflows(options: WorkflowRuntimeOptions): Promise<void> {
+/** Held while DBOS migrates its schema: processes starting together would deadlock in it. */
+const LAUNCH_LOCK_ID = 7_283_401_002;
+
+export async function launchWorkflows(options: WorkflowRuntimeOptions & { lockPool: pg.Pool }): Promise<void> {
+  const lock = await options.lockPool.connect();
+  try {
+    // Polled, not waited on: a waiting statement holds a snapshot, and DBOS's CREATE INDEX
+    // CONCURRENTLY in the other process would wait for that snapshot forever.
+    while (!(await lock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [LAUNCH_LOCK_ID])).rows[0]!.ok) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await launch(options);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [LAUNCH_LOCK_ID]).catch(() => {});
+    lock.release();
+  }
+}
+
+async function launch(options: WorkflowRuntimeOptions): Promise<void> {
   DBOS.setConfig({
     name: APP_NAME,
     systemDatabaseUrl: options.databaseUrl,
