@@ -21,7 +21,8 @@ const { key } = await createIdentity({ db: database.db, sessionTtlHours: 1, secu
 await database.close();
 
 const port = await freePort();
-const server = spawn(process.execPath, [fileURLToPath(new URL('../bin/kessai.mjs', import.meta.url)), 'start'], {
+const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+const server = spawn(process.execPath, [...profile, fileURLToPath(new URL('../bin/kessai.mjs', import.meta.url)), 'start'], {
   env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), KESSAI_SEED_DEMO: 'false', KESSAI_SCHEDULES: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', KESSAI_DB_POOL_SIZE: '40' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
@@ -47,8 +48,10 @@ await closedLoop(CONCURRENCY, WARMUP_SECONDS, authorize);
 process.stderr.write(`API: ${CONCURRENCY} clients for ${SECONDS}sâ€¦\n`);
 const api = await closedLoop(CONCURRENCY, SECONDS, authorize);
 
-// Baseline: the same rows, the same transactions, bare pg.
+// Baseline: the same rows, the same transactions, bare pg (the simulated provider's
+// transaction committed asynchronously, as the sandbox does).
 const pool = new pg.Pool({ connectionString: db.url, max: CONCURRENCY });
+const providerPool = new pg.Pool({ connectionString: db.url, max: CONCURRENCY, options: '-c synchronous_commit=off' });
 async function tx(client: pg.PoolClient, statements: Array<[string, unknown[]]>) {
   await client.query('BEGIN');
   for (const [text, values] of statements) await client.query(text, values);
@@ -64,11 +67,14 @@ async function bareWrites(): Promise<void> {
       ["INSERT INTO events (id, type, aggregate_id, data) VALUES ($1, 'payment.created', $2, '{}')", [`evt_a${id}`, `pay_${id}`]],
       ["INSERT INTO payment_operations (id, payment_id, kind, amount, status, next_attempt_at) VALUES ($1, $2, 'authorize', 4280, 'pending', now())", [`op_${id}`, `pay_${id}`]],
     ]);
-    await tx(client, [
+    const provider = await providerPool.connect();
+    await tx(provider, [
       ['SELECT pg_advisory_xact_lock(hashtext($1))', [`op_${id}`]],
+      ['SELECT response FROM sandbox_requests WHERE idempotency_key = $1', [`op_${id}`]],
       ["INSERT INTO sandbox_charges (id, payment_method, currency, capture_method, status, amount_authorized, reference) VALUES ($1, 'pm_card_visa', 'JPY', 'manual', 'authorized', 4280, $2)", [`sbch_${id}`, `pay_${id}`]],
       ["INSERT INTO sandbox_requests (idempotency_key, operation, charge_id, response) VALUES ($1, 'authorize', $2, '{}')", [`op_${id}`, `sbch_${id}`]],
     ]);
+    provider.release();
     await tx(client, [
       ["UPDATE payments SET status = 'authorized', amount_authorized = 4280, provider_payment_id = $2, in_flight_operation_id = NULL WHERE id = $1", [`pay_${id}`, `sbch_${id}`]],
       ["UPDATE payment_operations SET status = 'succeeded', completed_at = now() WHERE id = $1", [`op_${id}`]],
@@ -83,6 +89,7 @@ process.stderr.write(`baseline: ${CONCURRENCY} bare pg clients for ${SECONDS}sâ€
 await closedLoop(CONCURRENCY, WARMUP_SECONDS, bareWrites);
 const baseline = await closedLoop(CONCURRENCY, SECONDS, bareWrites);
 await pool.end();
+await providerPool.end();
 
 server.kill('SIGTERM');
 await new Promise((r) => server.once('exit', r));

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { KessaiConfig } from './config/index.ts';
-import { migrate, openDatabase, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from './db/index.ts';
+import { createPool, migrate, openDatabase, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from './db/index.ts';
 import { createMetricsRegistry } from './http/index.ts';
 import { createIdentity, type Identity } from './identity/index.ts';
 import { createPayments, createSandboxProvider, createStripeProvider, type PaymentProvider, type Payments } from './payments/index.ts';
@@ -60,9 +60,13 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
   const identity = createIdentity({ db: database.db, sessionTtlHours: config.console.sessionTtlHours, secureCookies: config.console.secureCookies });
 
   const providers: PaymentProvider[] = [];
+  let sandboxPool: ReturnType<typeof createPool> | undefined;
   const routes: Platform['routes'] = [identity.routes];
   if (config.sandbox.enabled) {
-    const sandbox = createSandbox(database.pool, { latencyMs: config.sandbox.latencyMs, faultRate: config.sandbox.faultRate });
+    // The simulator stands for an external provider; surviving a PostgreSQL crash is not part of
+    // what it simulates, so its own books are committed asynchronously (still atomically).
+    sandboxPool = createPool(url, Math.max(4, Math.ceil(config.dbPoolSize / 2)), 'kessai-sandbox', { asynchronousCommit: true });
+    const sandbox = createSandbox(sandboxPool, { latencyMs: config.sandbox.latencyMs, faultRate: config.sandbox.faultRate });
     providers.push(createSandboxProvider(sandbox.simulator));
     routes.push(sandbox.routes);
   }
@@ -133,6 +137,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
       await webhooks.stop();
       if (useWorkflows) await shutdownWorkflows();
       await database.close();
+      await sandboxPool?.end();
       await embedded?.stop();
     },
   };

@@ -18,11 +18,12 @@ const kessaiTypes = {
 export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
-export function createPool(connectionString: string, max: number, applicationName = 'kessai'): pg.Pool {
+export function createPool(connectionString: string, max: number, applicationName = 'kessai', options: { asynchronousCommit?: boolean } = {}): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
     application_name: applicationName,
+    ...(options.asynchronousCommit ? { options: '-c synchronous_commit=off' } : {}),
     types: kessaiTypes as pg.CustomTypesConfig,
     idleTimeoutMillis: 30_000,
   });

@@ -36,6 +36,7 @@ export async function createPayment(ctx: PaymentsContext, input: CreatePaymentIn
   const needsAuthorization = input.amount > 0n;
   let created;
   try {
+    const operationId = needsAuthorization ? newId('op') : null;
     created = await ctx.db.transaction().execute(async (trx) => {
       const payment = await trx
         .insertInto('payments')
@@ -49,6 +50,7 @@ export async function createPayment(ctx: PaymentsContext, input: CreatePaymentIn
           status: needsAuthorization ? 'pending' : 'requires_authorization',
           amount: input.amount,
           metadata: JSON.stringify(input.metadata ?? {}),
+          in_flight_operation_id: operationId,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -58,15 +60,9 @@ export async function createPayment(ctx: PaymentsContext, input: CreatePaymentIn
         data: { order_id: input.orderId, amount: input.amount, currency: input.currency, provider: input.provider, capture_method: input.captureMethod },
         actor: actorLabel(actor),
       });
-      if (!needsAuthorization) return { payment, operation: null };
-      const operation = await insertOperation(trx, payment, { kind: 'authorize', amount: input.amount, exclusive: true }, { checkAt: nextCheckAt(ctx, 0) });
-      const locked = await trx
-        .updateTable('payments')
-        .set({ in_flight_operation_id: operation.id })
-        .where('id', '=', paymentId)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { payment: locked, operation };
+      if (!operationId) return { payment, operation: null };
+      const operation = await insertOperation(trx, payment, { kind: 'authorize', amount: input.amount, exclusive: true }, { id: operationId, checkAt: nextCheckAt(ctx, 0) });
+      return { payment, operation };
     });
   } catch (err) {
     if (isUniqueViolation(err)) {

@@ -1,9 +1,9 @@
 import type { Transaction, Updateable } from 'kysely';
-import { newId } from '../db/index.ts';
+import { bulkUpdateById, newId } from '../db/index.ts';
 import { KessaiError } from '../errors/index.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
 import { actorLabel, type Actor, type PaymentsContext } from './context.ts';
-import { transition, type Outcome } from './transition.ts';
+import { transition, type Outcome, type Transition } from './transition.ts';
 import type { OperationKind, OperationParams, OperationRow, PaymentRow, PaymentsTable, PaymentsTables } from './tables.ts';
 
 /**
@@ -113,17 +113,12 @@ export async function reserveManyInTransaction(
   }
   if (planned.length === 0) return { reserved: [], refused };
   const checkAt = nextCheckAt(ctx, 0);
-  const updated: PaymentRow[] = [];
-  for (const { payment, r, opId } of planned) {
-    updated.push(
-      await trx
-        .updateTable('payments')
-        .set({ ...(r.patch ?? {}), ...(r.exclusive ? { in_flight_operation_id: opId } : {}), updated_at: new Date() })
-        .where('id', '=', payment.id)
-        .returningAll()
-        .executeTakeFirstOrThrow(),
-    );
-  }
+  const now = new Date();
+  const updated = await bulkUpdateById<PaymentRow>(
+    trx,
+    'payments',
+    planned.map(({ payment, r, opId }) => ({ id: payment.id, patch: { ...(r.patch ?? {}), ...(r.exclusive ? { in_flight_operation_id: opId } : {}), updated_at: now } })),
+  );
   const rows = planned.map(({ r, opId }, i) => operationRow(updated[i]!, r, opId, checkAt));
   const operations = new Map((await trx.insertInto('payment_operations').values(rows).returningAll().execute()).map((o) => [o.id, o]));
   return { reserved: planned.map(({ opId }, i) => ({ payment: updated[i]!, operation: operations.get(opId)! })), refused };
@@ -159,7 +154,7 @@ export async function settleInTransaction(
 /**
  * Step 3 for many operations in one transaction: their rows are locked in two statements
  * (operations, then payments, in id order), each is settled through the state machine, and
- * their events are written in one statement. Operations must be on different payments.
+ * the changes are written with one statement per table. Operations must be on different payments.
  */
 export async function settleManyInTransaction(
   ctx: PaymentsContext,
@@ -171,48 +166,48 @@ export async function settleManyInTransaction(
   const opById = new Map(ops.map((o) => [o.id, o]));
   const payments = await trx.selectFrom('payments').selectAll().where('id', 'in', [...new Set(ops.map((o) => o.payment_id))]).orderBy('id').forUpdate().execute();
   const paymentById = new Map(payments.map((p) => [p.id, p]));
-  const events: NewEvent[] = [];
-  const results = [];
-  for (const item of items) {
+  const now = new Date();
+  const planned = items.map((item) => {
     const op = opById.get(item.operationId);
     if (!op) throw new Error(`no operation ${item.operationId}`);
-    results.push(await applySettlement(ctx, trx, op, paymentById.get(op.payment_id)!, item.outcome, actorLabel(actor), events));
-  }
+    const payment = paymentById.get(op.payment_id)!;
+    // Settling an operation that is already over changes nothing (idempotent).
+    const t = op.status === 'succeeded' || op.status === 'failed' ? null : transition(op, payment, item.outcome);
+    return { op, payment, t };
+  });
+  const open = planned.filter((p) => p.t !== null) as Array<{ op: OperationRow; payment: PaymentRow; t: Transition }>;
+  const updatedPayments = await bulkUpdateById<PaymentRow>(
+    trx,
+    'payments',
+    open.map(({ op, payment, t }) => ({
+      id: payment.id,
+      patch: { ...t.payment, ...(t.final && payment.in_flight_operation_id === op.id ? { in_flight_operation_id: null } : {}), updated_at: now },
+    })),
+  );
+  const updatedOps = await bulkUpdateById<OperationRow>(
+    trx,
+    'payment_operations',
+    open.map(({ op, t }) => ({
+      id: op.id,
+      patch: {
+        ...t.operation,
+        attempts: op.attempts + 1,
+        next_attempt_at: t.final ? null : nextCheckAt(ctx, op.attempts),
+        updated_at: now,
+        completed_at: t.final ? now : null,
+      },
+    })),
+  );
+  const events: NewEvent[] = [];
+  const label = actorLabel(actor);
+  for (const [i, entry] of open.entries()) await afterSettlement(trx, entry.op, updatedPayments[i]!, entry.t, label, events);
   await appendEvents(trx, events);
-  return results;
+  const settled = new Map(open.map((entry, i) => [entry.op.id, { payment: updatedPayments[i]!, operation: updatedOps[i]! }]));
+  return planned.map(({ op, payment }) => settled.get(op.id) ?? { payment, operation: op });
 }
 
-async function applySettlement(
-  ctx: PaymentsContext,
-  trx: Transaction<PaymentsTables>,
-  op: OperationRow,
-  payment: PaymentRow,
-  outcome: Outcome,
-  actor: string,
-  events: NewEvent[],
-): Promise<{ payment: PaymentRow; operation: OperationRow }> {
-  if (op.status === 'succeeded' || op.status === 'failed') return { payment, operation: op };
-  const t = transition(op, payment, outcome);
-  const releases = t.final && payment.in_flight_operation_id === op.id;
-  const updatedPayment = await trx
-    .updateTable('payments')
-    .set({ ...t.payment, ...(releases ? { in_flight_operation_id: null } : {}), updated_at: new Date() })
-    .where('id', '=', payment.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  const attempts = op.attempts + 1;
-  const updatedOp = await trx
-    .updateTable('payment_operations')
-    .set({
-      ...t.operation,
-      attempts,
-      next_attempt_at: t.final ? null : nextCheckAt(ctx, attempts - 1),
-      updated_at: new Date(),
-      completed_at: t.final ? new Date() : null,
-    })
-    .where('id', '=', op.id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
+/** What settling an operation sets off besides the row changes: events and follow-ups. */
+async function afterSettlement(trx: Transaction<PaymentsTables>, op: OperationRow, payment: PaymentRow, t: Transition, actor: string, events: NewEvent[]): Promise<void> {
   // An operation still unknown after another check adds nothing new to the timeline.
   if (t.final || op.status !== 'unknown') {
     for (const event of t.events) events.push({ type: event.type, aggregateId: payment.id, data: { ...event.data, order_id: payment.order_id }, actor });
@@ -222,7 +217,7 @@ async function applySettlement(
     // the janitor (due now) if the caller is gone: never left to expire on the customer's card.
     await insertOperation(
       trx,
-      updatedPayment,
+      payment,
       { kind: 'void', amount: 0n, exclusive: false, providerReference: op.replaces_reference, replacesReference: op.replaces_reference },
       { checkAt: new Date() },
     );
@@ -246,5 +241,4 @@ async function applySettlement(
       });
     }
   }
-  return { payment: updatedPayment, operation: updatedOp };
 }
