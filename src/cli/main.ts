@@ -19,7 +19,7 @@ Environment: PORT, DATABASE_URL, KESSAI_DATA_DIR, KESSAI_ROLE (all|api|worker), 
 type Command = (args: string[]) => Promise<void>;
 
 const commands: Record<string, () => Promise<Command>> = {
-  start: async () => (await import('./start.ts')).start,
+  start: async () => (await import('../main.ts')).start,
   migrate: async () => (await import('./migrate.ts')).migrateCommand,
   'api-keys': async () => (await import('./api-keys.ts')).apiKeysCommand,
   operators: async () => (await import('./operators.ts')).operatorsCommand,

@@ -1,7 +1,8 @@
-import { buildApp } from '../app.ts';
-import { loadConfig } from '../config/index.ts';
-import { createLogger, startPlatform } from '../platform.ts';
-import { seedDemo } from './seed-demo.ts';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from './app.ts';
+import { seedDemo } from './cli/seed-demo.ts';
+import { loadConfig } from './config/index.ts';
+import { createLogger, startPlatform } from './platform.ts';
 
 /** `kessai start`: the whole platform in one process (or only its API or worker role). */
 export async function start(): Promise<void> {
@@ -44,3 +45,6 @@ export async function start(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
+
+// `node src/main.ts` starts the platform too (`kessai start` is the usual way).
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await start();
