@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { createCheckout, type Checkout } from './checkout/index.ts';
 import type { KessaiConfig } from './config/index.ts';
 import { createPool, migrate, openDatabase, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from './db/index.ts';
 import { createMetricsRegistry } from './http/index.ts';
@@ -20,6 +21,7 @@ export interface Platform {
   metrics: Registry;
   identity: Identity;
   payments: Payments;
+  checkout: Checkout;
   webhooks: Webhooks;
   routes: Array<(app: FastifyInstance) => Promise<void>>;
   readiness(): Promise<Record<string, string>>;
@@ -95,6 +97,8 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     schedules: config.schedules ? { capture: config.capture.schedule, janitor: config.janitor.schedule } : null,
   });
   routes.push(payments.routes);
+  const checkout = createCheckout({ db: database.db, logger });
+  routes.push(checkout.routes);
   const webhooks = createWebhooks({ db: database.db, logger, settings: config.webhooks, metrics, databaseUrl: url });
   routes.push(webhooks.routes);
 
@@ -121,6 +125,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     metrics,
     identity,
     payments,
+    checkout,
     webhooks,
     routes,
     async readiness() {

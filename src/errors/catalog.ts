@@ -53,6 +53,22 @@ export const ERROR_CATALOG = {
   KS_ERR_PAYMENT_METHOD_CHANGE: { status: 409, title: 'The payment method cannot change after the order is placed' },
   KS_ERR_STATE_REPAIR_INVALID: { status: 409, title: 'The repaired state would break an invariant' },
 
+  // Catalog, carts and stock
+  KS_ERR_PRODUCT_NOT_FOUND: { status: 404, title: 'No such product' },
+  KS_ERR_PRODUCT_EXISTS: { status: 409, title: 'A product with this SKU exists' },
+  KS_ERR_STOCK_CHANGED: { status: 409, title: 'The available stock is not the expected one' },
+  KS_ERR_STOCK_NEGATIVE: { status: 409, title: 'The adjustment would make the available stock negative' },
+  KS_ERR_OUT_OF_STOCK: { status: 409, title: 'Not enough stock' },
+  KS_ERR_SHIPPING_RULE_NOT_FOUND: { status: 422, title: 'No shipping rule for this region and currency' },
+  KS_ERR_SHIPPING_WEIGHT_EXCEEDED: { status: 422, title: 'The parcel is heavier than the shipping rule allows' },
+  KS_ERR_CART_NOT_FOUND: { status: 404, title: 'No such cart' },
+  KS_ERR_CART_DELETED: { status: 409, title: 'The cart is deleted and cannot change' },
+  KS_ERR_CART_EMPTY: { status: 409, title: 'The cart has no lines' },
+  KS_ERR_CART_RESERVED: { status: 409, title: 'The cart’s stock is reserved by a checkout' },
+  KS_ERR_RESERVATION_NOT_FOUND: { status: 404, title: 'No such stock reservation' },
+  KS_ERR_RESERVATION_CONFLICT: { status: 409, title: 'This reservation id was used for another cart' },
+  KS_ERR_RESERVATION_INVALID_STATE: { status: 409, title: 'The stock reservation is not in a state that allows this' },
+
   // Webhooks
   KS_ERR_WEBHOOK_SIGNATURE: { status: 400, title: 'The webhook signature is missing or wrong' },
   KS_ERR_WEBHOOK_ENDPOINT_NOT_FOUND: { status: 404, title: 'No such webhook endpoint' },

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { withDomainTables, type Db } from '../db/index.ts';
+import { commitStock } from './commit-stock.ts';
+import type { Actor, CheckoutContext } from './context.ts';
+import { deleteCart } from './delete-cart.ts';
+import { getCart } from './get-cart.ts';
+import { releaseStock } from './release-stock.ts';
+import { reserveStock } from './reserve-stock.ts';
+import { getReservation } from './reservations.ts';
+import { cartsRoutes } from './routes/carts-routes.ts';
+import { productsRoutes } from './routes/products-routes.ts';
+import { shippingRulesRoutes } from './routes/shipping-rules-routes.ts';
+import type { CheckoutTables } from './tables.ts';
+
+export { computeShippingFee, type Parcel, type ShippingBand, type ShippingQuote, type ShippingRule } from './shipping-fee.ts';
+export type { StockReservation } from './reservations.ts';
+export type { CartView } from './price-cart.ts';
+export type { ProductView } from './product-view.ts';
+export type { Actor as CheckoutActor } from './context.ts';
+export { RESERVATION_STATUSES, type ReservationStatus } from './tables.ts';
+
+export interface CheckoutDeps {
+  db: Db;
+  logger: Logger;
+}
+
+/**
+ * The catalog the checkout needs (products and their stock, shipping-fee rules, carts) and the
+ * stock reservations it makes. docs/catalog.md describes the model.
+ */
+export function createCheckout(deps: CheckoutDeps) {
+  const ctx: CheckoutContext = { db: withDomainTables<CheckoutTables>(deps.db), logger: deps.logger.child({ component: 'checkout' }) };
+  return {
+    context: ctx,
+    getCart: (cartId: string) => getCart(ctx, cartId),
+    /** Soft-deletes a cart (idempotent); refused while its stock is reserved. */
+    deleteCart: (cartId: string, actor?: Actor) => deleteCart(ctx, cartId, actor),
+    /** Every line of the cart or none; idempotent per reservation id; `KS_ERR_OUT_OF_STOCK` names the SKU. */
+    reserveStock: (cartId: string, reservationId: string, actor?: Actor) => reserveStock(ctx, cartId, reservationId, actor),
+    /** Reserved → available; idempotent; null when the id reserved nothing. */
+    releaseStock: (reservationId: string, actor?: Actor) => releaseStock(ctx, reservationId, actor),
+    /** Reserved → sold; idempotent. */
+    commitStock: (reservationId: string, actor?: Actor) => commitStock(ctx, reservationId, actor),
+    getReservation: (reservationId: string) => getReservation(ctx.db, reservationId),
+    async routes(app: FastifyInstance): Promise<void> {
+      await productsRoutes(app, ctx);
+      await shippingRulesRoutes(app, ctx);
+      await cartsRoutes(app, ctx);
+    },
+  };
+}
+
+export type Checkout = ReturnType<typeof createCheckout>;
