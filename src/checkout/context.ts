@@ -10,18 +10,7 @@ export interface CheckoutContext {
 
 export type Trx = Transaction<CheckoutTables>;
 
-/** Who asked for a change, for events. */
-export interface Actor {
-  type: 'api_key' | 'operator' | 'system' | 'cli';
-  id: string | null;
-  name: string | null;
-}
-
-export const SYSTEM: Actor = { type: 'system', id: null, name: 'kessai' };
-
-export function actorLabel(actor: Actor): string {
-  return actor.type === 'system' ? 'system' : `${actor.type}:${actor.id ?? ''}`;
-}
+export { SYSTEM, actorLabel, type Actor } from '../events/index.ts';
 
 /** Limits that keep every total a safe JSON integer (docs/catalog.md). */
 export const LIMITS = {

@@ -7,3 +7,5 @@ export { createMetricsRegistry, installMetrics } from './metrics.ts';
 export { installOpenApi } from './openapi.ts';
 export { installValidation } from './validation.ts';
 export { SCOPES, hasScope, isScope, type Principal, type Scope } from './principal.ts';
+export { actorOf } from './actor.ts';
+export { amountSchema, currencySchema, errorResponses, idParams, idempotencyHeader, nullableString, pageOf, pageQuery, positiveAmountSchema } from './schemas.ts';

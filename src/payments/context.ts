@@ -15,15 +15,4 @@ export interface PaymentsContext {
   };
 }
 
-/** Who asked for a change, for events and the audit log. */
-export interface Actor {
-  type: 'api_key' | 'operator' | 'system' | 'cli';
-  id: string | null;
-  name: string | null;
-}
-
-export const SYSTEM: Actor = { type: 'system', id: null, name: 'kessai' };
-
-export function actorLabel(actor: Actor): string {
-  return actor.type === 'system' ? 'system' : `${actor.type}:${actor.id ?? ''}`;
-}
+export { SYSTEM, actorLabel, type Actor } from '../events/index.ts';

@@ -22,11 +22,4 @@ export interface WebhooksContext {
   metrics: WebhookMetrics;
 }
 
-/** Who asked for a change, for the audit log. */
-export interface Actor {
-  type: 'api_key' | 'operator' | 'system' | 'cli';
-  id: string | null;
-  name: string | null;
-  requestId?: string;
-  ip?: string;
-}
+export type { Actor } from '../events/index.ts';

@@ -5,7 +5,7 @@ import { createCart } from '../create-cart.ts';
 import { deleteCart } from '../delete-cart.ts';
 import { getCart } from '../get-cart.ts';
 import { updateCart } from '../update-cart.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../../http/index.ts';
 import { cartSchema, currencySchema, errors, idParams, idempotencyHeader, regionSchema, skuSchema } from './schemas.ts';
 
 const tags = ['carts'];

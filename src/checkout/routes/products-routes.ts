@@ -4,7 +4,7 @@ import { LIMITS, type CheckoutContext } from '../context.ts';
 import { createProduct } from '../create-product.ts';
 import { getProduct, listProducts } from '../get-product.ts';
 import { updateProduct } from '../update-product.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../../http/index.ts';
 import { amountSchema, currencySchema, errors, idempotencyHeader, pageOf, pageQuery, productSchema, skuParams, skuSchema, stockSchema, weightSchema } from './schemas.ts';
 
 const tags = ['catalog'];

@@ -1,43 +1,21 @@
-import { errorResponseSchema } from '../../http/index.ts';
+import { nullableString } from '../../http/index.ts';
+export { amountSchema, currencySchema, errorResponses as errors, idParams, idempotencyHeader, pageOf, pageQuery } from '../../http/index.ts';
 import { LIMITS } from '../context.ts';
 
 export const SKU_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$';
 export const REGION_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$';
 
-export const amountSchema = { type: 'integer', minimum: 0, maximum: 1_000_000_000_000_000, description: 'Minor units of the currency' } as const;
-export const currencySchema = { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217 code' } as const;
 export const skuSchema = { type: 'string', pattern: SKU_PATTERN, description: 'Letters, digits, . _ - (at most 64)' } as const;
 export const regionSchema = { type: 'string', pattern: REGION_PATTERN, description: 'A shipping region code, e.g. JP-13 (ISO 3166-2) or a zone of your own' } as const;
 export const stockSchema = { type: 'integer', minimum: 0, maximum: LIMITS.maxStock } as const;
 export const weightSchema = { type: 'integer', minimum: 0, maximum: LIMITS.maxWeightGrams, description: 'Grams per unit' } as const;
 
-export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 export const skuParams = { type: 'object', required: ['sku'], properties: { sku: { type: 'string', minLength: 1, maxLength: 64 } } } as const;
 
-export const idempotencyHeader = {
-  type: 'object',
-  properties: { 'idempotency-key': { type: 'string', maxLength: 255, description: 'Replays return the first response' } },
-} as const;
 
-export const errors = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-  409: errorResponseSchema,
-  422: errorResponseSchema,
-} as const;
 
-const nullableString = { type: ['string', 'null'] } as const;
 
-export const pageQuery = {
-  limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-  starting_after: { type: 'string', maxLength: 64, description: 'The next_cursor of the previous page' },
-} as const;
 
-export function pageOf(item: object) {
-  return { type: 'object', properties: { data: { type: 'array', items: item }, has_more: { type: 'boolean' }, next_cursor: nullableString } } as const;
-}
 
 export const productSchema = {
   type: 'object',

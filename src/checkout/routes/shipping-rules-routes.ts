@@ -3,7 +3,7 @@ import { parseMinorUnits } from '../../money/index.ts';
 import { LIMITS, type CheckoutContext } from '../context.ts';
 import { createShippingRule } from '../create-shipping-rule.ts';
 import { listShippingRules } from '../list-shipping-rules.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../../http/index.ts';
 import { amountSchema, currencySchema, errors, idempotencyHeader, pageOf, pageQuery, regionSchema, shippingRuleSchema } from './schemas.ts';
 
 const tags = ['catalog'];

@@ -7,7 +7,7 @@ import { repairPayment } from '../repair-payment.ts';
 import { syncPendingOperations } from '../sync-payments.ts';
 import { PAYMENT_STATUSES, type PaymentStatus } from '../tables.ts';
 import { newId } from '../../db/index.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../../http/index.ts';
 import { amountSchema, errors, idParams, idempotencyHeader, paymentSchema } from './schemas.ts';
 
 export async function adminRoutes(app: FastifyInstance, opts: { ctx: PaymentsContext; captureBatch: CaptureBatch }): Promise<void> {

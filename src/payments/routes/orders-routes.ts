@@ -6,7 +6,7 @@ import { markOrderDelivered } from '../mark-order-delivered.ts';
 import { applyOrderChange } from '../order-changes/apply-order-change.ts';
 import { ORDER_CHANGE_KINDS, type OrderChangeKind } from '../order-changes/decide-order-change.ts';
 import { presentPayment } from '../payment-view.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../../http/index.ts';
 import { amountSchema, errors, idempotencyHeader, orderParams, paymentSchema } from './schemas.ts';
 
 const orderChangeSchema = {

@@ -10,7 +10,7 @@ import { refundPayment } from '../refund-payment.ts';
 import type { OperationResult } from '../run-operation.ts';
 import { voidPayment } from '../void-payment.ts';
 import { PAYMENT_STATUSES } from '../tables.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../../http/index.ts';
 import { amountSchema, errors, idParams, idempotencyHeader, paymentDetailSchema, paymentSchema, positiveAmountSchema } from './schemas.ts';
 
 /** 202 when the provider's answer is not known yet (the janitor will settle it). */

@@ -1,12 +1,9 @@
-import { errorResponseSchema } from '../../http/index.ts';
+import { nullableString } from '../../http/index.ts';
+export { amountSchema, errorResponses as errors, idParams, idempotencyHeader, positiveAmountSchema } from '../../http/index.ts';
 import { PAYMENT_STATUSES } from '../tables.ts';
 
-export const amountSchema = { type: 'integer', minimum: 0, maximum: 1_000_000_000_000_000, description: 'Minor units of the currency' } as const;
-export const positiveAmountSchema = { ...amountSchema, minimum: 1 } as const;
-export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 export const orderParams = { type: 'object', required: ['order_id'], properties: { order_id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
 
-const nullableString = { type: ['string', 'null'] } as const;
 
 export const paymentSchema = {
   type: 'object',
@@ -72,17 +69,4 @@ export const paymentDetailSchema = {
   },
 } as const;
 
-export const errors = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  402: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-  409: errorResponseSchema,
-  422: errorResponseSchema,
-} as const;
 
-export const idempotencyHeader = {
-  type: 'object',
-  properties: { 'idempotency-key': { type: 'string', maxLength: 255, description: 'Replays return the first response' } },
-} as const;

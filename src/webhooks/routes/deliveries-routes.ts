@@ -3,7 +3,7 @@ import type { WebhooksContext } from '../context.ts';
 import { listDeliveries } from '../list-deliveries.ts';
 import { retryDelivery } from '../retry-delivery.ts';
 import { DELIVERY_STATUSES, isDeliveryStatus } from '../tables.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../../http/index.ts';
 import { deliverySchema, errors, idParams, idempotencyHeader, pageOf, pageQuery } from './schemas.ts';
 
 const manage = { scope: 'webhooks:manage' as const };

@@ -5,7 +5,7 @@ import { deleteEndpoint } from '../delete-endpoint.ts';
 import { getEndpoint, listEndpoints } from '../get-endpoint.ts';
 import { rotateSecret } from '../rotate-secret.ts';
 import { updateEndpoint } from '../update-endpoint.ts';
-import { actorOf } from './actor.ts';
+import { actorOf } from '../../http/index.ts';
 import { descriptionSchema, endpointSchema, errors, eventTypesSchema, idParams, idempotencyHeader, pageOf, pageQuery, urlSchema } from './schemas.ts';
 
 const manage = { scope: 'webhooks:manage' as const };

@@ -1,24 +1,11 @@
-import { errorResponseSchema } from '../../http/index.ts';
+import { nullableString } from '../../http/index.ts';
+export { errorResponses as errors, idParams, idempotencyHeader, pageOf, pageQuery } from '../../http/index.ts';
 import { EVENT_TYPE_PATTERN } from '../event-types.ts';
 import { DELIVERY_STATUSES } from '../tables.ts';
 
-export const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', maxLength: 64 } } } as const;
 
-export const idempotencyHeader = {
-  type: 'object',
-  properties: { 'idempotency-key': { type: 'string', maxLength: 255, description: 'Replays return the first response' } },
-} as const;
 
-export const errors = {
-  400: errorResponseSchema,
-  401: errorResponseSchema,
-  403: errorResponseSchema,
-  404: errorResponseSchema,
-  409: errorResponseSchema,
-  422: errorResponseSchema,
-} as const;
 
-const nullableString = { type: ['string', 'null'] } as const;
 
 export const urlSchema = { type: 'string', minLength: 1, maxLength: 2048, description: 'An absolute http:// or https:// URL' } as const;
 export const eventTypesSchema = {
@@ -64,11 +51,4 @@ export const deliverySchema = {
   },
 } as const;
 
-export const pageQuery = {
-  limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-  starting_after: { type: 'string', maxLength: 64, description: 'The next_cursor of the previous page' },
-} as const;
 
-export function pageOf(item: object) {
-  return { type: 'object', properties: { data: { type: 'array', items: item }, has_more: { type: 'boolean' }, next_cursor: nullableString } } as const;
-}
