@@ -1,3 +1,9 @@
+/** Milliseconds as seconds with one decimal, in integer maths. */
+function seconds(ms: number): string {
+  const tenths = Math.round(ms / 100);
+  return `${Math.floor(tenths / 10)}.${tenths % 10}`;
+}
+
 /** A one-line progress report for long work: redrawn on a terminal, one line per step otherwise. */
 export function progress(label: string, total?: number) {
   const tty = process.stderr.isTTY;
@@ -16,7 +22,7 @@ export function progress(label: string, total?: number) {
     },
     done(summary: string) {
       if (tty) process.stderr.write('\r\x1b[2K');
-      process.stderr.write(`${label}: ${summary} in ${((Date.now() - started) / 1000).toFixed(1)}s\n`);
+      process.stderr.write(`${label}: ${summary} in ${seconds(Date.now() - started)}s\n`);
     },
   };
 }
