@@ -23,7 +23,7 @@ await database.close();
 const port = await freePort();
 const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
 const server = spawn(process.execPath, [...profile, fileURLToPath(new URL('../bin/kessai.mjs', import.meta.url)), 'start'], {
-  env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), KESSAI_SEED_DEMO: 'false', KESSAI_SCHEDULES: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', KESSAI_DB_POOL_SIZE: '40' },
+  env: { ...process.env, DATABASE_URL: db.url, PORT: String(port), KESSAI_SEED_DEMO: 'false', KESSAI_SCHEDULES: 'false', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn', ...(process.env.BENCH_POOL_SIZE ? { KESSAI_DB_POOL_SIZE: process.env.BENCH_POOL_SIZE } : {}) },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 await new Promise<void>((resolve, reject) => {
