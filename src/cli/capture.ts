@@ -1,16 +1,13 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.ts';
 import { newId } from '../db/index.ts';
-import { createLogger, startPlatform } from '../platform.ts';
+import { withWorkerPlatform } from './sessions.ts';
 import { progress } from './progress.ts';
 
 /** `kessai capture run`: one capture batch now; this process helps work the queue and waits. */
 export async function captureCommand(args: string[]): Promise<void> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   if (positionals[0] !== 'run') throw new Error('Usage: kessai capture run');
-  const config = { ...loadConfig(), schedules: false, role: 'worker' as const };
-  const platform = await startPlatform(config, { logger: createLogger({ logLevel: 'warn' }) });
-  try {
+  await withWorkerPlatform(async (platform) => {
     const batchId = newId('capb');
     const handle = await platform.payments.captureBatch.start(batchId);
     const bar = progress(`capture ${batchId}`);
@@ -21,7 +18,5 @@ export async function captureCommand(args: string[]): Promise<void> {
     clearInterval(timer);
     bar.done(`${result.captured} captured, ${result.skipped} skipped, ${result.flagged} flagged, ${result.unknown} awaiting the provider (${result.claimed} claimed)`);
     console.log(JSON.stringify(result));
-  } finally {
-    await platform.close();
-  }
+  });
 }

@@ -1,15 +1,12 @@
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config/index.ts';
-import { createLogger, startPlatform } from '../platform.ts';
+import { withWorkerPlatform } from './sessions.ts';
 import { progress } from './progress.ts';
 
 /** `kessai payments sync`: settle every open provider operation now, ignoring back-off. */
 export async function paymentsCommand(args: string[]): Promise<void> {
   const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
   if (positionals[0] !== 'sync') throw new Error('Usage: kessai payments sync');
-  const config = { ...loadConfig(), schedules: false, role: 'worker' as const };
-  const platform = await startPlatform(config, { logger: createLogger({ logLevel: 'warn' }) });
-  try {
+  await withWorkerPlatform(async (platform) => {
     const bar = progress('payments sync');
     const total = { checked: 0, resolved: 0, stillUnknown: 0, flagged: 0 };
     const seen = new Set<number>();
@@ -27,7 +24,5 @@ export async function paymentsCommand(args: string[]): Promise<void> {
     }
     bar.done(`${total.resolved} resolved, ${total.stillUnknown} still without an answer, ${total.flagged} flagged`);
     console.log(JSON.stringify(total));
-  } finally {
-    await platform.close();
-  }
+  });
 }

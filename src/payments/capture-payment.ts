@@ -31,7 +31,7 @@ export function planCapture(ctx: PaymentsContext, p: PaymentRow, input: CaptureI
   if (!final && !provider.capabilities.multipleCapture) {
     throw new KessaiError('KS_ERR_PROVIDER_UNSUPPORTED_OPERATION', `${p.provider} cannot capture one authorization several times`, { field: 'final' });
   }
-  return { kind: 'capture', amount, exclusive: true, patch: { amount_capturing: p.amount_capturing + amount }, params: { final } };
+  return { kind: 'capture', amount, patch: { amount_capturing: p.amount_capturing + amount }, params: { final } };
 }
 
 export async function capturePayment(ctx: PaymentsContext, paymentId: string, input: CaptureInput, actor: Actor): Promise<OperationResult> {

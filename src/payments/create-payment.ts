@@ -61,7 +61,7 @@ export async function createPayment(ctx: PaymentsContext, input: CreatePaymentIn
         actor: actorLabel(actor),
       });
       if (!operationId) return { payment, operation: null };
-      const operation = await insertOperation(trx, payment, { kind: 'authorize', amount: input.amount, exclusive: true }, { id: operationId, checkAt: nextCheckAt(ctx, 0) });
+      const operation = await insertOperation(trx, payment, { kind: 'authorize', amount: input.amount }, { id: operationId, checkAt: nextCheckAt(ctx, 0) });
       return { payment, operation };
     });
   } catch (err) {

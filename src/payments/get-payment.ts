@@ -4,6 +4,13 @@ import type { PaymentsContext } from './context.ts';
 import { presentPayment } from './payment-view.ts';
 import { PAYMENT_STATUSES, type PaymentRow, type PaymentStatus } from './tables.ts';
 
+/** The id of the order's live payment (a declined attempt does not count). */
+export async function livePaymentIdOfOrder(ctx: PaymentsContext, orderId: string): Promise<string> {
+  const row = await ctx.db.selectFrom('payments').select('id').where('order_id', '=', orderId).where('status', '<>', 'declined').executeTakeFirst();
+  if (!row) throw new KessaiError('KS_ERR_ORDER_NOT_FOUND', `No payment for order ${orderId}`);
+  return row.id;
+}
+
 export async function findPayment(ctx: PaymentsContext, paymentId: string): Promise<PaymentRow> {
   const payment = await ctx.db.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
   if (!payment) throw new KessaiError('KS_ERR_PAYMENT_NOT_FOUND', `No payment ${paymentId}`);

@@ -18,7 +18,7 @@ export async function incrementAuthorization(ctx: PaymentsContext, paymentId: st
       if (newTotal <= p.amount_authorized) {
         throw new KessaiError('KS_ERR_AMOUNT_NOT_INCREASED', `The new total must be more than the ${p.amount_authorized} authorized`, { field: 'amount' });
       }
-      return { kind: 'increment_authorization', amount: newTotal, exclusive: true, params: { order_amount: Number(newTotal) } };
+      return { kind: 'increment_authorization', amount: newTotal, params: { order_amount: Number(newTotal) } };
     },
     actor,
   );

@@ -1,6 +1,7 @@
 import { KessaiError } from '../errors/index.ts';
 import { appendEvent } from '../events/index.ts';
 import { actorLabel, type Actor, type PaymentsContext } from './context.ts';
+import { livePaymentIdOfOrder } from './get-payment.ts';
 import { lockPayment } from './operations.ts';
 import type { PaymentRow } from './tables.ts';
 
@@ -10,10 +11,9 @@ import type { PaymentRow } from './tables.ts';
  * Idempotent: a second call changes nothing.
  */
 export async function markOrderDelivered(ctx: PaymentsContext, orderId: string, actor: Actor): Promise<PaymentRow> {
-  const row = await ctx.db.selectFrom('payments').select('id').where('order_id', '=', orderId).where('status', '<>', 'declined').executeTakeFirst();
-  if (!row) throw new KessaiError('KS_ERR_ORDER_NOT_FOUND', `No payment for order ${orderId}`);
+  const paymentId = await livePaymentIdOfOrder(ctx, orderId);
   return ctx.db.transaction().execute(async (trx) => {
-    const p = await lockPayment(trx, row.id);
+    const p = await lockPayment(trx, paymentId);
     if (p.order_cancelled_at) throw new KessaiError('KS_ERR_ORDER_CANCELLED', `Order ${orderId} was cancelled`);
     if (p.delivered_at) return p;
     const updated = await trx.updateTable('payments').set({ delivered_at: new Date(), updated_at: new Date() }).where('id', '=', p.id).returningAll().executeTakeFirstOrThrow();

@@ -19,8 +19,6 @@ export interface Reservation {
   amount: bigint;
   /** Changes made to the payment as the operation is reserved (in-flight amounts). */
   patch?: Updateable<PaymentsTable>;
-  /** Exclusive operations take the payment's in-flight marker: one at a time per payment. */
-  exclusive: boolean;
   providerReference?: string | null;
   replacesReference?: string | null;
   params?: OperationParams;
@@ -58,7 +56,8 @@ export async function insertOperation(
 
 /**
  * Step 1. `plan` validates against the locked payment and throws a catalog error if refused.
- * For an exclusive operation, another one in flight is the answer before anything else.
+ * An exclusive operation takes the payment's in-flight marker (one at a time per payment), and
+ * another one already in flight is the answer before anything else; refunds are not exclusive.
  */
 export async function reserveOperation(
   ctx: PaymentsContext,
@@ -117,7 +116,7 @@ export async function reserveManyInTransaction(
   const updated = await bulkUpdateById<PaymentRow>(
     trx,
     'payments',
-    planned.map(({ payment, r, opId }) => ({ id: payment.id, patch: { ...(r.patch ?? {}), ...(r.exclusive ? { in_flight_operation_id: opId } : {}), updated_at: now } })),
+    planned.map(({ payment, r, opId }) => ({ id: payment.id, patch: { ...(r.patch ?? {}), ...(exclusive ? { in_flight_operation_id: opId } : {}), updated_at: now } })),
   );
   const rows = planned.map(({ r, opId }, i) => operationRow(updated[i]!, r, opId, checkAt));
   const operations = new Map((await trx.insertInto('payment_operations').values(rows).returningAll().execute()).map((o) => [o.id, o]));
@@ -218,7 +217,7 @@ async function afterSettlement(trx: Transaction<PaymentsTables>, op: OperationRo
     await insertOperation(
       trx,
       payment,
-      { kind: 'void', amount: 0n, exclusive: false, providerReference: op.replaces_reference, replacesReference: op.replaces_reference },
+      { kind: 'void', amount: 0n, providerReference: op.replaces_reference, replacesReference: op.replaces_reference },
       { checkAt: new Date() },
     );
   }

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
 import { appendEvent } from '../events/index.ts';
 import type { PaymentsContext } from './context.ts';
-import { SYSTEM } from './context.ts';
-import { syncPendingOperations } from './sync-payments.ts';
+import { flagPayment, syncPendingOperations } from './sync-payments.ts';
 
 export interface WebhookReceipt {
   received: true;
@@ -37,15 +36,8 @@ export async function receiveProviderWebhook(ctx: PaymentsContext, providerName:
   if (!payment) return { received: true, duplicate: false, payment_id: null, action: 'none' };
 
   await appendEvent(ctx.db, { type: 'payment.provider_webhook', aggregateId: payment.id, data: { provider: providerName, event_id: hook.eventId, type: hook.type }, actor: `provider:${providerName}` });
-  const open = await ctx.db
-    .updateTable('payment_operations')
-    .set({ next_attempt_at: new Date() })
-    .where('payment_id', '=', payment.id)
-    .where('status', 'in', ['pending', 'unknown'])
-    .returning('id')
-    .execute();
-  if (open.length > 0) {
-    await syncPendingOperations(ctx, { limit: open.length });
+  const report = await syncPendingOperations(ctx, { paymentId: payment.id, ignoreBackoff: true });
+  if (report.checked > 0) {
     return { received: true, duplicate: false, payment_id: payment.id, action: 'synced' };
   }
   if (!payment.provider_payment_id || !provider.capabilities.statusQuery) return { received: true, duplicate: false, payment_id: payment.id, action: 'none' };
@@ -55,9 +47,6 @@ export async function receiveProviderWebhook(ctx: PaymentsContext, providerName:
   const differs = s.amountCaptured !== payment.amount_captured || s.amountRefunded !== payment.amount_refunded || (s.status === 'voided') !== (payment.status === 'voided');
   if (!differs) return { received: true, duplicate: false, payment_id: payment.id, action: 'none' };
   const reason = `${providerName} reports ${s.rawStatus} (captured ${s.amountCaptured}, refunded ${s.amountRefunded}); Kessai has ${payment.status} (captured ${payment.amount_captured}, refunded ${payment.amount_refunded})`;
-  await ctx.db.transaction().execute(async (trx) => {
-    await trx.updateTable('payments').set({ needs_attention: true, attention_reason: reason, updated_at: new Date() }).where('id', '=', payment.id).execute();
-    await appendEvent(trx, { type: 'payment.flagged', aggregateId: payment.id, data: { reason }, actor: 'system' });
-  });
+  await flagPayment(ctx, payment.id, reason);
   return { received: true, duplicate: false, payment_id: payment.id, action: 'flagged' };
 }

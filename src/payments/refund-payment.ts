@@ -24,7 +24,7 @@ export async function refundPayment(ctx: PaymentsContext, paymentId: string, amo
       if (amount > open) {
         throw new KessaiError('KS_ERR_AMOUNT_EXCEEDS_REFUNDABLE', `At most ${open} can be refunded`, { field: 'amount', refundable: Number(open) });
       }
-      return { kind: 'refund', amount, exclusive: false, patch: { amount_refunding: p.amount_refunding + amount } };
+      return { kind: 'refund', amount, patch: { amount_refunding: p.amount_refunding + amount } };
     },
     actor,
     { exclusive: false },

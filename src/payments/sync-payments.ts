@@ -38,7 +38,10 @@ async function resolve(ctx: PaymentsContext, op: OperationRow, payment: PaymentR
  * The janitor: claims due unresolved operations (several processes may run it at once; each
  * operation goes to one of them) and settles each with what the provider says.
  */
-export async function syncPendingOperations(ctx: PaymentsContext, options: { limit?: number; ignoreBackoff?: boolean } = {}): Promise<SyncReport> {
+export async function syncPendingOperations(
+  ctx: PaymentsContext,
+  options: { limit?: number; ignoreBackoff?: boolean; paymentId?: string } = {},
+): Promise<SyncReport> {
   const limit = options.limit ?? 200;
   const dueBefore = options.ignoreBackoff ? sql<Date>`'infinity'::timestamptz` : sql<Date>`now()`;
   const claimed = await ctx.db
@@ -52,6 +55,7 @@ export async function syncPendingOperations(ctx: PaymentsContext, options: { lim
         .select('id')
         .where('status', 'in', ['pending', 'unknown'])
         .where('next_attempt_at', '<=', dueBefore)
+        .$if(options.paymentId !== undefined, (q) => q.where('payment_id', '=', options.paymentId!))
         .orderBy('next_attempt_at')
         .limit(limit)
         .forUpdate()

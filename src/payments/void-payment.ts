@@ -14,7 +14,7 @@ export async function voidPayment(ctx: PaymentsContext, paymentId: string, actor
       if (p.status !== 'authorized' || p.amount_captured > 0n) {
         throw new KessaiError('KS_ERR_PAYMENT_INVALID_STATE', `A ${p.status} payment cannot be voided`, { status: p.status });
       }
-      return { kind: 'void', amount: p.amount_authorized, exclusive: true };
+      return { kind: 'void', amount: p.amount_authorized };
     },
     actor,
   );

@@ -3,6 +3,7 @@ import { newId } from '../../db/index.ts';
 import { KessaiError } from '../../errors/index.ts';
 import { appendEvent } from '../../events/index.ts';
 import { actorLabel, type Actor, type PaymentsContext } from '../context.ts';
+import { livePaymentIdOfOrder } from '../get-payment.ts';
 import { insertOperation, lockPayment, nextCheckAt, type Reservation } from '../operations.ts';
 import { executeOperation, type OperationResult } from '../run-operation.ts';
 import type { OperationRow, PaymentRow, PaymentsTables } from '../tables.ts';
@@ -28,12 +29,6 @@ export interface OrderChangeResult {
 const HOLDS_AUTHORIZATION = new Set(['authorized']);
 const CHANGEABLE = new Set(['requires_authorization', 'authorized', 'voided']);
 
-async function paymentIdOfOrder(ctx: PaymentsContext, orderId: string): Promise<string> {
-  const row = await ctx.db.selectFrom('payments').select('id').where('order_id', '=', orderId).where('status', '<>', 'declined').executeTakeFirst();
-  if (!row) throw new KessaiError('KS_ERR_ORDER_NOT_FOUND', `No payment for order ${orderId}`);
-  return row.id;
-}
-
 async function startOperation(ctx: PaymentsContext, trx: Transaction<PaymentsTables>, payment: PaymentRow, r: Reservation): Promise<OperationRow> {
   const op = await insertOperation(trx, payment, r, { checkAt: nextCheckAt(ctx, 0) });
   await trx.updateTable('payments').set({ in_flight_operation_id: op.id, updated_at: new Date() }).where('id', '=', payment.id).execute();
@@ -46,7 +41,7 @@ async function startOperation(ctx: PaymentsContext, trx: Transaction<PaymentsTab
  * total is written only when the provider has said yes.
  */
 export async function applyOrderChange(ctx: PaymentsContext, orderId: string, input: OrderChangeInput, actor: Actor): Promise<OrderChangeResult> {
-  const paymentId = await paymentIdOfOrder(ctx, orderId);
+  const paymentId = await livePaymentIdOfOrder(ctx, orderId);
   const changeId = newId('och');
   const prepared = await ctx.db.transaction().execute(async (trx) => {
     const p = await lockPayment(trx, paymentId);
@@ -90,9 +85,9 @@ export async function applyOrderChange(ctx: PaymentsContext, orderId: string, in
         .returningAll()
         .executeTakeFirstOrThrow();
     } else if (decision.decision === 'void') {
-      operation = await startOperation(ctx, trx, p, { kind: 'void', amount: p.amount_authorized, exclusive: true, params: { ...params, cancels_order: input.kind === 'cancel' } });
+      operation = await startOperation(ctx, trx, p, { kind: 'void', amount: p.amount_authorized, params: { ...params, cancels_order: input.kind === 'cancel' } });
     } else if (decision.decision === 'authorize') {
-      operation = await startOperation(ctx, trx, p, { kind: 'authorize', amount: decision.total, exclusive: true, params });
+      operation = await startOperation(ctx, trx, p, { kind: 'authorize', amount: decision.total, params });
     } else {
       const incremental = ctx.providers.get(p.provider).capabilities.incrementalAuthorization;
       operation = await startOperation(
@@ -100,8 +95,8 @@ export async function applyOrderChange(ctx: PaymentsContext, orderId: string, in
         trx,
         p,
         incremental
-          ? { kind: 'increment_authorization', amount: decision.total, exclusive: true, params }
-          : { kind: 'reauthorize', amount: decision.total, exclusive: true, params, replacesReference: p.provider_payment_id },
+          ? { kind: 'increment_authorization', amount: decision.total, params }
+          : { kind: 'reauthorize', amount: decision.total, params, replacesReference: p.provider_payment_id },
       );
     }
     await trx
@@ -155,7 +150,6 @@ async function reauthorizeInstead(ctx: PaymentsContext, payment: PaymentRow, tot
     const op = await startOperation(ctx, trx, p, {
       kind: 'reauthorize',
       amount: total,
-      exclusive: true,
       replacesReference: p.provider_payment_id,
       params: { order_amount: Number(total), order_change_id: changeId },
     });
