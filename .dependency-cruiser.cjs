@@ -1,5 +1,5 @@
 /** Import rules (DEVELOPERS.md): plumbing never imports a domain; domains meet only at index.ts. */
-const PLUMBING = '^src/(config|db|money|errors|events|http|workflows)/';
+const PLUMBING = '^src/(config|db|money|errors|events|http|workflows|notify)/';
 const DOMAINS = '(identity|payments|sandbox|webhooks|checkout|rewards|reconciliation)';
 
 module.exports = {

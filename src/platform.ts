@@ -5,6 +5,8 @@ import { createCheckout, type Checkout } from './checkout/index.ts';
 import type { KessaiConfig } from './config/index.ts';
 import { createPool, migrate, openDatabase, startEmbeddedPostgres, type Database, type EmbeddedDatabase } from './db/index.ts';
 import { createMetricsRegistry } from './http/index.ts';
+import { createMailer, createOpsChannel } from './notify/index.ts';
+import type { StepBoundary } from './checkout/index.ts';
 import { createIdentity, type Identity } from './identity/index.ts';
 import { createPayments, createSandboxProvider, createStripeProvider, type PaymentProvider, type Payments } from './payments/index.ts';
 import { createSandbox } from './sandbox/index.ts';
@@ -33,6 +35,8 @@ export interface StartOptions {
   /** Skip DBOS (for commands such as `migrate` that need only the database). */
   workflows?: boolean;
   executorId?: string;
+  /** Called at every checkout step's start and end (tests crash the process there). */
+  onCheckoutStep?: (boundary: StepBoundary) => void | Promise<void>;
 }
 
 export function createLogger(config: Pick<KessaiConfig, 'logLevel'>): Logger {
@@ -97,7 +101,21 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     schedules: config.schedules ? { capture: config.capture.schedule, janitor: config.janitor.schedule } : null,
   });
   routes.push(payments.routes);
-  const checkout = createCheckout({ db: database.db, logger });
+  const checkout = createCheckout({
+    db: database.db,
+    logger,
+    payments: {
+      openPayment: payments.openPayment,
+      authorizePayment: payments.authorizePayment,
+      cancelOrder: payments.cancelOrder,
+      getPayment: payments.getPayment,
+      providerNames: () => payments.providers.names(),
+    },
+    mailer: createMailer(config.mail),
+    ops: createOpsChannel({ webhookUrl: config.opsWebhookUrl, logger }),
+    settings: { waitMs: config.checkout.waitMs, authorizationChecks: 5, authorizationCheckBaseMs: 500, publicUrl: config.publicUrl },
+    ...(options.onCheckoutStep ? { onStep: options.onCheckoutStep } : {}),
+  });
   routes.push(checkout.routes);
   const webhooks = createWebhooks({ db: database.db, logger, settings: config.webhooks, metrics, databaseUrl: url });
   routes.push(webhooks.routes);

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { withDomainTables, type Db } from '../db/index.ts';
 import { commitStock } from './commit-stock.ts';
-import type { Actor, CheckoutContext } from './context.ts';
+import type { Actor } from './context.ts';
 import { deleteCart } from './delete-cart.ts';
 import { getCart } from './get-cart.ts';
 import { releaseStock } from './release-stock.ts';
@@ -12,25 +12,49 @@ import { cartsRoutes } from './routes/carts-routes.ts';
 import { productsRoutes } from './routes/products-routes.ts';
 import { shippingRulesRoutes } from './routes/shipping-rules-routes.ts';
 import type { CheckoutTables } from './tables.ts';
+import { registerCheckoutWorkflow } from './checkout-workflow.ts';
+import { checkoutsRoutes } from './routes/checkouts-routes.ts';
+import type { CheckoutPayments, CheckoutRunContext, StepBoundary } from './run-context.ts';
+import type { Mailer, OpsChannel } from '../notify/index.ts';
 
 export { computeShippingFee, type Parcel, type ShippingBand, type ShippingQuote, type ShippingRule } from './shipping-fee.ts';
 export type { StockReservation } from './reservations.ts';
 export type { CartView } from './price-cart.ts';
 export type { ProductView } from './product-view.ts';
 export type { Actor as CheckoutActor } from './context.ts';
-export { RESERVATION_STATUSES, type ReservationStatus } from './tables.ts';
+export { RESERVATION_STATUSES, CHECKOUT_STATUSES, type ReservationStatus, type CheckoutStatus } from './tables.ts';
+export { CHECKOUT_STEPS, COMPENSATION_STEPS, ATTENTION_STEPS } from './checkout-workflow.ts';
+export type { CheckoutPayments, CheckoutPayment, StepBoundary } from './run-context.ts';
+export type { CheckoutView } from './checkout-view.ts';
 
 export interface CheckoutDeps {
   db: Db;
   logger: Logger;
+  payments: CheckoutPayments;
+  mailer: Mailer;
+  ops: OpsChannel;
+  settings: CheckoutRunContext['settings'];
+  /** Called at every step's start and end (metrics; tests crash the process there). */
+  onStep?: (boundary: StepBoundary) => void | Promise<void>;
 }
 
 /**
  * The catalog the checkout needs (products and their stock, shipping-fee rules, carts) and the
- * stock reservations it makes. docs/catalog.md describes the model.
+ * stock reservations it makes (docs/catalog.md), and the checkout run: a durable workflow from
+ * cart to order (docs/checkout.md).
  */
 export function createCheckout(deps: CheckoutDeps) {
-  const ctx: CheckoutContext = { db: withDomainTables<CheckoutTables>(deps.db), logger: deps.logger.child({ component: 'checkout' }) };
+  const ctx: CheckoutRunContext = {
+    db: withDomainTables<CheckoutTables>(deps.db),
+    logger: deps.logger.child({ component: 'checkout' }),
+    payments: deps.payments,
+    mailer: deps.mailer,
+    ops: deps.ops,
+    settings: deps.settings,
+    ...(deps.onStep ? { onStep: deps.onStep } : {}),
+  };
+  // Registered before DBOS launches (the composition root creates domains first).
+  const workflow = registerCheckoutWorkflow(ctx);
   return {
     context: ctx,
     getCart: (cartId: string) => getCart(ctx, cartId),
@@ -47,6 +71,7 @@ export function createCheckout(deps: CheckoutDeps) {
       await productsRoutes(app, ctx);
       await shippingRulesRoutes(app, ctx);
       await cartsRoutes(app, ctx);
+      await checkoutsRoutes(app, ctx, workflow);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /**
  * Configuration, read from the environment and validated once at boot. Anything wrong is
@@ -24,6 +24,12 @@ export interface KessaiConfig {
   /** Outgoing webhooks; `pollMs` is how often workers look for events and due deliveries. */
   webhooks: { maxAttempts: number; baseDelayMs: number; timeoutMs: number; pollMs: number };
   console: { sessionTtlHours: number; secureCookies: boolean };
+  /** Outgoing mail: SMTP when `smtpUrl` is set, otherwise `.eml` files under `dir` (development). */
+  mail: { smtpUrl: string | undefined; from: string; dir: string };
+  /** A Slack-compatible incoming-webhook URL for the operations channel; unset: logged only. */
+  opsWebhookUrl: string | undefined;
+  /** How long `POST /v1/carts/{id}/checkout` waits for the run to finish before answering 202. */
+  checkout: { waitMs: number };
   seedDemo: boolean;
   /** Scheduled jobs (capture batch, status sync); off in tests that drive them by hand. */
   schedules: boolean;
@@ -130,11 +136,12 @@ class Reader {
 
 export function loadConfig(env: Env = process.env): KessaiConfig {
   const r = new Reader(env);
+  const dataDir = resolve(r.string('KESSAI_DATA_DIR', './.kessai'));
   const config: KessaiConfig = {
     port: r.int('PORT', 3000, 0, 65535),
     host: r.string('HOST', '127.0.0.1'),
     databaseUrl: r.url('DATABASE_URL'),
-    dataDir: resolve(r.string('KESSAI_DATA_DIR', './.kessai')),
+    dataDir,
     embeddedPgPort: r.int('KESSAI_EMBEDDED_PG_PORT', 54329, 1024, 65535),
     role: r.oneOf('KESSAI_ROLE', ['all', 'api', 'worker'] as const, 'all'),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
@@ -173,6 +180,13 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
       sessionTtlHours: r.int('KESSAI_SESSION_TTL_HOURS', 12, 1, 24 * 30),
       secureCookies: r.bool('KESSAI_SECURE_COOKIES', false),
     },
+    mail: {
+      smtpUrl: r.url('KESSAI_SMTP_URL'),
+      from: r.string('KESSAI_MAIL_FROM', 'Kessai shop <shop@kessai.localhost>'),
+      dir: resolve(r.string('KESSAI_MAIL_DIR', join(dataDir, 'mail'))),
+    },
+    opsWebhookUrl: r.url('KESSAI_OPS_WEBHOOK_URL'),
+    checkout: { waitMs: r.int('KESSAI_CHECKOUT_WAIT_MS', 10_000, 0, 120_000) },
     seedDemo: r.bool('KESSAI_SEED_DEMO', true),
     schedules: r.bool('KESSAI_SCHEDULES', true),
   };

@@ -69,6 +69,15 @@ export const ERROR_CATALOG = {
   KS_ERR_RESERVATION_CONFLICT: { status: 409, title: 'This reservation id was used for another cart' },
   KS_ERR_RESERVATION_INVALID_STATE: { status: 409, title: 'The stock reservation is not in a state that allows this' },
 
+  // Checkout runs and orders
+  KS_ERR_CART_REGION_MISSING: { status: 422, title: 'The cart has no shipping region' },
+  KS_ERR_CHECKOUT_NOT_FOUND: { status: 404, title: 'No such checkout' },
+  KS_ERR_CHECKOUT_IN_PROGRESS: { status: 409, title: 'The cart has a checkout under way with other details' },
+  KS_ERR_CHECKOUT_NOT_RERUNNABLE: { status: 409, title: 'Only a checkout that needs attention can be re-run' },
+  KS_ERR_CHECKOUT_STEP_FAILED: { status: 500, title: 'A checkout step failed after its retries' },
+  KS_ERR_AUTHORIZATION_UNKNOWN: { status: 504, title: 'The provider has not said whether it authorized the payment' },
+  KS_ERR_MAIL_NOT_FOUND: { status: 404, title: 'No such mail, or no copy of it is kept' },
+
   // Webhooks
   KS_ERR_WEBHOOK_SIGNATURE: { status: 400, title: 'The webhook signature is missing or wrong' },
   KS_ERR_WEBHOOK_ENDPOINT_NOT_FOUND: { status: 404, title: 'No such webhook endpoint' },
@@ -80,6 +89,11 @@ export const ERROR_CATALOG = {
 
   // Sandbox
   KS_ERR_SANDBOX_DISABLED: { status: 404, title: 'The sandbox provider is not enabled' },
+
+  // Settlement files
+  KS_ERR_SETTLEMENT_FILE_MALFORMED: { status: 422, title: 'The settlement file is malformed' },
+  KS_ERR_SETTLEMENT_FILE_UNRECOGNISED: { status: 422, title: 'The file is not a settlement file of this channel' },
+  KS_ERR_SETTLEMENT_MAPPING_INVALID: { status: 400, title: 'The settlement column mapping is not valid' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;

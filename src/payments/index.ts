@@ -11,6 +11,13 @@ import { ordersRoutes } from './routes/orders-routes.ts';
 import { paymentsRoutes } from './routes/payments-routes.ts';
 import { providerWebhooksRoutes } from './routes/provider-webhooks-routes.ts';
 import { syncPendingOperations } from './sync-payments.ts';
+import { authorizePayment } from './authorize-payment.ts';
+import type { Actor } from './context.ts';
+import type { CreatePaymentInput } from './create-payment.ts';
+import { findPayment } from './get-payment.ts';
+import { openPayment } from './open-payment.ts';
+import { applyOrderChange } from './order-changes/apply-order-change.ts';
+import { presentPayment } from './payment-view.ts';
 import type { PaymentsTables } from './tables.ts';
 
 export type { PaymentProvider, ProviderCapabilities, ProviderOutcome, ProviderPaymentSnapshot } from './providers/provider.ts';
@@ -21,6 +28,9 @@ export { PAYMENT_STATUSES, type PaymentStatus } from './tables.ts';
 export { ORDER_CHANGE_RULES, decideOrderChange } from './order-changes/decide-order-change.ts';
 export type { BatchResult } from './capture-batch.ts';
 export type { SyncReport } from './sync-payments.ts';
+export type { AuthorizationOutcome } from './authorize-payment.ts';
+export type { CreatePaymentInput } from './create-payment.ts';
+export type { PaymentView } from './payment-view.ts';
 
 export interface PaymentsDeps {
   db: Db;
@@ -65,6 +75,19 @@ export function createPayments(deps: PaymentsDeps) {
     providers: registry,
     captureBatch,
     sync: (options?: { ignoreBackoff?: boolean; limit?: number }) => syncPendingOperations(ctx, options),
+    /** The checkout's confirm screen: the order's payment, not yet authorized; idempotent per order. */
+    openPayment: async (input: CreatePaymentInput, actor: Actor) => presentPayment(await openPayment(ctx, input, actor)),
+    /** The purchase: authorizes an opened payment; never twice; declines are data. */
+    authorizePayment: async (paymentId: string, actor: Actor) => {
+      const r = await authorizePayment(ctx, paymentId, actor);
+      return { outcome: r.outcome, operationId: r.operationId, code: r.code, message: r.message, payment: presentPayment(r.payment) };
+    },
+    /** Cancels an order's payment (an order change `cancel`): voids it, or closes it when nothing was authorized. */
+    cancelOrder: async (orderId: string, actor: Actor) => {
+      const r = await applyOrderChange(ctx, orderId, { kind: 'cancel', amount: 0n }, actor);
+      return { outcome: r.outcome, payment: presentPayment(r.payment) };
+    },
+    getPayment: async (paymentId: string) => presentPayment(await findPayment(ctx, paymentId)),
     async start(): Promise<void> {
       await captureBatch.registerQueues(registry.names());
       if (deps.schedules) {
