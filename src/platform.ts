@@ -114,6 +114,8 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     mailer: createMailer(config.mail),
     ops: createOpsChannel({ webhookUrl: config.opsWebhookUrl, logger }),
     settings: { waitMs: config.checkout.waitMs, authorizationChecks: 5, authorizationCheckBaseMs: 500, publicUrl: config.publicUrl },
+    orphanAfterSeconds: config.checkout.orphanAfterSeconds,
+    orphanSchedule: config.schedules ? config.janitor.schedule : null,
     ...(options.onCheckoutStep ? { onStep: options.onCheckoutStep } : {}),
   });
   routes.push(checkout.routes);
@@ -131,6 +133,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
       ...(options.executorId ? { executorId: options.executorId } : {}),
     });
     await payments.start();
+    if (config.role !== 'api') await checkout.start();
     // `api` processes only serve; workers (and `all`) deliver webhooks.
     if (config.role !== 'api') webhooks.start();
   }

@@ -13,6 +13,10 @@ import { productsRoutes } from './routes/products-routes.ts';
 import { shippingRulesRoutes } from './routes/shipping-rules-routes.ts';
 import type { CheckoutTables } from './tables.ts';
 import { registerCheckoutWorkflow } from './checkout-workflow.ts';
+import { startCheckout, waitForRun } from './start-checkout.ts';
+import { resumeOrphanedCheckouts } from './resume-orphaned-checkouts.ts';
+import { DBOS } from '../workflows/index.ts';
+import type { CheckoutRequest } from './tables.ts';
 import { checkoutsRoutes } from './routes/checkouts-routes.ts';
 import type { CheckoutPayments, CheckoutRunContext, StepBoundary } from './run-context.ts';
 import type { Mailer, OpsChannel } from '../notify/index.ts';
@@ -26,6 +30,7 @@ export { RESERVATION_STATUSES, CHECKOUT_STATUSES, type ReservationStatus, type C
 export { CHECKOUT_STEPS, COMPENSATION_STEPS, ATTENTION_STEPS } from './checkout-workflow.ts';
 export type { CheckoutPayments, CheckoutPayment, StepBoundary } from './run-context.ts';
 export type { CheckoutView } from './checkout-view.ts';
+export type { CheckoutRequest } from './tables.ts';
 
 export interface CheckoutDeps {
   db: Db;
@@ -34,6 +39,10 @@ export interface CheckoutDeps {
   mailer: Mailer;
   ops: OpsChannel;
   settings: CheckoutRunContext['settings'];
+  /** Runs older than this with no workflow (their process died before starting it) are started. */
+  orphanAfterSeconds: number;
+  /** Cron schedule of the orphan sweep; null: only at start. */
+  orphanSchedule: string | null;
   /** Called at every step's start and end (metrics; tests crash the process there). */
   onStep?: (boundary: StepBoundary) => void | Promise<void>;
 }
@@ -55,6 +64,12 @@ export function createCheckout(deps: CheckoutDeps) {
   };
   // Registered before DBOS launches (the composition root creates domains first).
   const workflow = registerCheckoutWorkflow(ctx);
+  const sweep = DBOS.registerWorkflow(
+    async (_scheduledAt: Date) => {
+      await DBOS.runStep(() => resumeOrphanedCheckouts(ctx, workflow, deps.orphanAfterSeconds), { name: 'resume-orphans' });
+    },
+    { name: 'checkout.resumeOrphans' },
+  );
   return {
     context: ctx,
     getCart: (cartId: string) => getCart(ctx, cartId),
@@ -67,6 +82,15 @@ export function createCheckout(deps: CheckoutDeps) {
     /** Reserved → sold; idempotent. */
     commitStock: (reservationId: string, actor?: Actor) => commitStock(ctx, reservationId, actor),
     getReservation: (reservationId: string) => getReservation(ctx.db, reservationId),
+    /** Starts a cart's checkout run (or finds the live one); `waitForRun` waits for its end. */
+    startCheckout: (cartId: string, request: CheckoutRequest, actor: Actor) => startCheckout(ctx, workflow, cartId, request, actor),
+    waitForRun,
+    resumeOrphanedCheckouts: () => resumeOrphanedCheckouts(ctx, workflow, deps.orphanAfterSeconds),
+    /** Once DBOS runs: the orphan sweep now, and on its schedule. */
+    async start(): Promise<void> {
+      await resumeOrphanedCheckouts(ctx, workflow, deps.orphanAfterSeconds);
+      if (deps.orphanSchedule) await DBOS.applySchedules([{ scheduleName: 'checkout.resumeOrphans', workflowFn: sweep, schedule: deps.orphanSchedule }]);
+    },
     async routes(app: FastifyInstance): Promise<void> {
       await productsRoutes(app, ctx);
       await shippingRulesRoutes(app, ctx);

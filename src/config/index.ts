@@ -29,7 +29,7 @@ export interface KessaiConfig {
   /** A Slack-compatible incoming-webhook URL for the operations channel; unset: logged only. */
   opsWebhookUrl: string | undefined;
   /** How long `POST /v1/carts/{id}/checkout` waits for the run to finish before answering 202. */
-  checkout: { waitMs: number };
+  checkout: { waitMs: number; orphanAfterSeconds: number };
   seedDemo: boolean;
   /** Scheduled jobs (capture batch, status sync); off in tests that drive them by hand. */
   schedules: boolean;
@@ -186,7 +186,7 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
       dir: resolve(r.string('KESSAI_MAIL_DIR', join(dataDir, 'mail'))),
     },
     opsWebhookUrl: r.url('KESSAI_OPS_WEBHOOK_URL'),
-    checkout: { waitMs: r.int('KESSAI_CHECKOUT_WAIT_MS', 10_000, 0, 120_000) },
+    checkout: { waitMs: r.int('KESSAI_CHECKOUT_WAIT_MS', 10_000, 0, 120_000), orphanAfterSeconds: r.int('KESSAI_CHECKOUT_ORPHAN_SECONDS', 30, 0, 86_400) },
     seedDemo: r.bool('KESSAI_SEED_DEMO', true),
     schedules: r.bool('KESSAI_SCHEDULES', true),
   };
