@@ -250,3 +250,20 @@ describe('docs and the code they name', () => {
     assert.deepEqual(broken, []);
   });
 });
+
+describe('docs/checkout.md', () => {
+  const doc = readFileSync('docs/checkout.md', 'utf8');
+  test('the step table lists exactly the workflow’s steps, in order', async () => {
+    const { CHECKOUT_STEPS, COMPENSATION_STEPS, ATTENTION_STEPS } = await import('../src/checkout/index.ts');
+    const section = doc.slice(doc.indexOf('## The steps'), doc.indexOf('## Run states'));
+    const listed = [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map((m) => m[1]);
+    assert.deepEqual(listed, [...CHECKOUT_STEPS, ...COMPENSATION_STEPS, ...ATTENTION_STEPS]);
+  });
+  test('the state diagram has exactly the run statuses', async () => {
+    const { CHECKOUT_STATUSES } = await import('../src/checkout/index.ts');
+    const diagram = doc.slice(doc.indexOf('stateDiagram-v2'), doc.indexOf('```', doc.indexOf('stateDiagram-v2')));
+    const states = new Set([...diagram.matchAll(/(\w+) --> (\w+)/g)].flatMap((m) => [m[1], m[2]]).filter((s) => s !== '*'));
+    states.delete('*');
+    assert.deepEqual([...states].sort(), [...CHECKOUT_STATUSES].sort());
+  });
+});
