@@ -41,7 +41,7 @@ export async function flagNeedsAttention(ctx: CheckoutRunContext, input: Checkou
 
 /** Step `notify-operations`: the operations channel hears which run, order, step and error. */
 export async function notifyOperations(ctx: CheckoutRunContext, input: CheckoutInput, end: RunEnd): Promise<{ delivered: boolean }> {
-  const link = ctx.settings.publicUrl ? `${ctx.settings.publicUrl.replace(/\/$/, '')}/console/#/checkouts/${input.checkoutId}` : null;
+  const link = ctx.settings.publicUrl ? `${ctx.settings.publicUrl.replace(/\/$/, '')}/console/checkouts/${input.checkoutId}` : null;
   return ctx.ops.notify({
     text: `Checkout ${input.checkoutId} needs attention: step ${end.step} failed after the payment was authorized. Nothing was refunded; fix the cause and re-run it.`,
     fields: {
