@@ -90,7 +90,7 @@ const noop = DBOS.registerWorkflow(
   },
   { name: 'bench.noopCheckout' },
 );
-await launchWorkflows({ lockPool: openDatabase(db.url, 1).pool, databaseUrl: db.url, role: 'all', applicationVersion: 'bench', executorId: 'bench-baseline', logLevel: 'error' });
+await launchWorkflows({ lockPool: openDatabase(db.url, 1).pool, databaseUrl: db.url, role: 'all', applicationVersion: 'bench', executorId: 'bench-baseline', logLevel: 'error', poolSize: Number(process.env.BENCH_POOL_SIZE ?? 20) });
 const bare = async () => {
   await (await DBOS.startWorkflow(noop)()).getResult();
 };

@@ -9,6 +9,7 @@ import { createMailer, createOpsChannel } from './notify/index.ts';
 import type { StepBoundary } from './checkout/index.ts';
 import { createIdentity, type Identity } from './identity/index.ts';
 import { createPayments, createSandboxProvider, createStripeProvider, type PaymentProvider, type Payments } from './payments/index.ts';
+import { createRewards, type Rewards } from './rewards/index.ts';
 import { createSandbox } from './sandbox/index.ts';
 import { createWebhooks, type Webhooks } from './webhooks/index.ts';
 import { launchWorkflows, shutdownWorkflows } from './workflows/index.ts';
@@ -24,6 +25,7 @@ export interface Platform {
   identity: Identity;
   payments: Payments;
   checkout: Checkout;
+  rewards: Rewards;
   webhooks: Webhooks;
   routes: Array<(app: FastifyInstance) => Promise<void>>;
   readiness(): Promise<Record<string, string>>;
@@ -119,6 +121,8 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     ...(options.onCheckoutStep ? { onStep: options.onCheckoutStep } : {}),
   });
   routes.push(checkout.routes);
+  const rewards = createRewards({ db: database.db, logger, databaseUrl: url });
+  routes.push(rewards.routes);
   const webhooks = createWebhooks({ db: database.db, logger, settings: config.webhooks, metrics, databaseUrl: url });
   routes.push(webhooks.routes);
 
@@ -129,6 +133,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
       databaseUrl: url,
       role: config.role,
       applicationVersion: VERSION,
+      poolSize: config.dbPoolSize,
       logLevel: config.logLevel === 'silent' ? 'error' : 'warn',
       ...(options.executorId ? { executorId: options.executorId } : {}),
     });
@@ -137,6 +142,8 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     // `api` processes only serve; workers (and `all`) deliver webhooks.
     if (config.role !== 'api') webhooks.start();
   }
+  // The estimate answers from memory: processes that serve HTTP load the rewards snapshot first.
+  if (config.role !== 'worker') await rewards.start();
 
   return {
     config,
@@ -147,6 +154,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     identity,
     payments,
     checkout,
+    rewards,
     webhooks,
     routes,
     async readiness() {
@@ -157,9 +165,11 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
       } catch (err) {
         checks.database = (err as Error).message;
       }
+      if (config.role !== 'worker') checks.rewards_snapshot = rewards.status();
       return checks;
     },
     async close() {
+      await rewards.stop();
       await webhooks.stop();
       if (useWorkflows) await shutdownWorkflows();
       await database.close();

@@ -11,6 +11,8 @@ export interface WorkflowRuntimeOptions {
   executorId?: string;
   pool?: pg.Pool;
   logLevel?: string;
+  /** Connections DBOS may hold for its checkpoints (its default, 10, starves 32 concurrent workflows). */
+  poolSize?: number;
 }
 
 export const DBOS_SCHEMA = 'dbos';
@@ -49,6 +51,7 @@ async function launch(options: WorkflowRuntimeOptions): Promise<void> {
     logLevel: options.logLevel ?? 'warn',
     ...(options.executorId ? { executorID: options.executorId } : {}),
     ...(options.pool ? { systemDatabasePool: options.pool } : {}),
+    ...(options.poolSize ? { systemDatabasePoolSize: options.poolSize } : {}),
     ...(options.role === 'api' ? { listenQueues: [] } : {}),
   });
   await DBOS.launch();
