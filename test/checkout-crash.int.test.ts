@@ -57,7 +57,7 @@ async function seedCarts(cards: string[]) {
   );
 }
 
-async function waitSettled(ids: string[], timeoutMs = 60_000) {
+async function waitSettled(ids: string[], timeoutMs = 240_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM checkouts WHERE cart_id = ANY($1) AND status = 'running'`, [ids]);

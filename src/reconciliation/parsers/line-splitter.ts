@@ -1,0 +1,40 @@
+import { malformed } from './file-errors.ts';
+
+export interface PhysicalLine {
+  /** 1-based. */
+  number: number;
+  /** Without its line ending (LF or CRLF). */
+  text: string;
+}
+
+/** No settlement line is anywhere near this long; a longer one is a broken or hostile file. */
+export const MAX_LINE_LENGTH = 1024 * 1024;
+
+/**
+ * Splits decoded text into physical lines as it arrives, holding at most one unfinished line,
+ * so memory stays bounded by the longest line whatever the file's size.
+ */
+export async function* splitLines(text: AsyncIterable<string>, entry: string | null = null): AsyncGenerator<PhysicalLine> {
+  let pending = '';
+  let number = 0;
+  for await (const chunk of text) {
+    let start = 0;
+    let buffer = pending + chunk;
+    pending = '';
+    for (let end = buffer.indexOf('\n'); end >= 0; end = buffer.indexOf('\n', start)) {
+      number += 1;
+      const stop = end > start && buffer.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      yield { number, text: buffer.slice(start, stop) };
+      start = end + 1;
+    }
+    pending = buffer.slice(start);
+    buffer = '';
+    if (pending.length > MAX_LINE_LENGTH) {
+      throw malformed({ line: number + 1, entry }, `a line is longer than ${MAX_LINE_LENGTH} characters`, { expected: 'lines ending with a line feed' });
+    }
+  }
+  if (pending.length > 0) {
+    const stop = pending.charCodeAt(pending.length - 1) === 13 ? pending.length - 1 : pending.length;
+    yield { number: number + 1, text: pending.slice(0, stop) };
+  }
+}
