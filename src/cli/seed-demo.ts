@@ -16,6 +16,29 @@ const DEMO_OPERATOR = { username: 'admin', password: 'kessai-demo-admin' };
  * convenience) so later starts can print it again; production deployments set
  * KESSAI_SEED_DEMO=false.
  */
+type Call = (method: 'POST' | 'GET' | 'PATCH', url: string, payload?: object) => Promise<{ id: string }>;
+
+/** A small catalog, a shipping rule, and two checkouts: one completed (its mail is an .eml file), one declined. */
+async function seedCheckouts(call: Call): Promise<void> {
+  const products = [
+    { sku: 'TEA-SENCHA-100', name: 'Sencha 100 g', price: 1_620, weight_grams: 120, stock: 40 },
+    { sku: 'BOWL-RAKU', name: 'Raku tea bowl', price: 8_800, weight_grams: 450, stock: 6 },
+    { sku: 'WHISK-CHASEN', name: 'Bamboo whisk', price: 2_750, weight_grams: 60, stock: 25 },
+  ];
+  for (const p of products) await call('POST', '/v1/products', { ...p, currency: 'JPY' });
+  await call('POST', '/v1/shipping_rules', { region: 'JP-13', currency: 'JPY', bands: [{ up_to_grams: 2000, fee: 800 }, { up_to_grams: null, fee: 1_400 }], free_shipping_threshold: 10_000 });
+  const customer = { email: 'hanako@example.com', name: 'Hanako Yamada' };
+  const shipping_address = { name: 'Hanako Yamada', line1: '1-2-3 Marunouchi', city: 'Chiyoda-ku, Tokyo', postal_code: '100-0005', country: 'JP' };
+  for (const [lines, payment_method] of [
+    [[['TEA-SENCHA-100', 2], ['WHISK-CHASEN', 1]], 'pm_card_visa'],
+    [[['BOWL-RAKU', 1]], 'pm_card_declined'],
+  ] as const) {
+    const cart = await call('POST', '/v1/carts', { currency: 'JPY', region: 'JP-13' });
+    for (const [sku, quantity] of lines) await call('POST', `/v1/carts/${cart.id}/lines`, { sku, quantity });
+    await call('POST', `/v1/carts/${cart.id}/checkout`, { customer, shipping_address, payment_method });
+  }
+}
+
 export async function seedDemo(platform: Platform, app: FastifyInstance): Promise<DemoCredentials> {
   const keyFile = join(platform.config.dataDir, 'demo-api-key.txt');
   if ((await platform.identity.countOperators()) > 0) {
@@ -28,7 +51,7 @@ export async function seedDemo(platform: Platform, app: FastifyInstance): Promis
   mkdirSync(platform.config.dataDir, { recursive: true });
   writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
 
-  const call = async (method: 'POST' | 'GET', url: string, payload?: object) => {
+  const call: Call = async (method, url, payload) => {
     const res = await app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
     return res.json();
   };
@@ -50,6 +73,7 @@ export async function seedDemo(platform: Platform, app: FastifyInstance): Promis
     await create('demo-1007', 2_400);
     await call('POST', '/v1/orders/demo-1007/changes', { kind: 'cancel' });
     await create('demo-1008', 7_700, 'pm_card_timeout');
+    await seedCheckouts(call);
   }
   return { apiKey: key, operator: DEMO_OPERATOR };
 }
