@@ -68,9 +68,18 @@ export async function startCheckout(ctx: CheckoutRunContext, workflow: CheckoutW
   throw new KessaiError('KS_ERR_CHECKOUT_IN_PROGRESS', `Cart ${cartId} is being checked out by another request; retry`, { cart_id: cartId });
 }
 
+/** Runs started by this process: their results are awaited directly instead of polled for. */
+const liveRuns = new Map<string, Promise<RunOutcome>>();
+
 /** Starting a workflow under an id that exists returns the existing one: never two runs. */
 async function launch(workflow: CheckoutWorkflow, row: CheckoutRow, actor: Actor): Promise<void> {
-  await DBOS.startWorkflow(workflow, { workflowID: row.id })(inputOf(row, actor));
+  const handle = await DBOS.startWorkflow(workflow, { workflowID: row.id })(inputOf(row, actor));
+  const result = handle.getResult();
+  liveRuns.set(row.id, result);
+  result.then(
+    () => liveRuns.delete(row.id),
+    () => liveRuns.delete(row.id),
+  );
 }
 
 /** Waits for a run to end, at most `waitMs`; null when it is still running. */
@@ -81,7 +90,8 @@ export async function waitForRun(checkoutId: string, waitMs: number): Promise<Ru
     timer = setTimeout(() => resolve(null), waitMs);
   });
   try {
-    return await Promise.race([DBOS.retrieveWorkflow<RunOutcome>(checkoutId).getResult({ pollingIntervalMs: 100 }), timeout]);
+    const result = liveRuns.get(checkoutId) ?? DBOS.retrieveWorkflow<RunOutcome>(checkoutId).getResult({ pollingIntervalMs: 100 });
+    return await Promise.race([result, timeout]);
   } finally {
     clearTimeout(timer);
   }
