@@ -115,7 +115,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     },
     mailer: createMailer(config.mail),
     ops: createOpsChannel({ webhookUrl: config.opsWebhookUrl, logger }),
-    settings: { waitMs: config.checkout.waitMs, authorizationChecks: 5, authorizationCheckBaseMs: 500, publicUrl: config.publicUrl },
+    settings: { waitMs: config.checkout.waitMs, authorizationChecks: config.checkout.authorizationChecks, authorizationCheckBaseMs: config.checkout.authorizationCheckMs, publicUrl: config.publicUrl },
     orphanAfterSeconds: config.checkout.orphanAfterSeconds,
     orphanSchedule: config.schedules ? config.janitor.schedule : null,
     ...(options.onCheckoutStep ? { onStep: options.onCheckoutStep } : {}),

@@ -110,8 +110,12 @@ export function registerCheckoutWorkflow(ctx: CheckoutRunContext) {
       }
       if (!authorized.ok) return needAttention(input, { step: stepName, error: authorized.error, paymentId });
       const a = authorized.value;
-      if (a.outcome === 'declined') {
-        const error = { code: 'KS_ERR_PAYMENT_DECLINED', message: `The payment was declined: ${a.code ?? 'no code'}${a.message ? ` (${a.message})` : ''}`, details: { decline_code: a.code, payment_id: paymentId } };
+      if (a.outcome === 'declined' || a.outcome === 'failed') {
+        const reason = `${a.code ?? 'no code'}${a.message ? ` (${a.message})` : ''}`;
+        const error =
+          a.outcome === 'declined'
+            ? { code: 'KS_ERR_PAYMENT_DECLINED', message: `The payment was declined: ${reason}`, details: { decline_code: a.code, payment_id: paymentId } }
+            : { code: 'KS_ERR_PROVIDER_REJECTED', message: `The provider did not authorize the payment: ${reason}`, details: { provider_code: a.code, payment_id: paymentId } };
         return compensate(input, { step: stepName, error, paymentId });
       }
       if (a.outcome === 'unknown') {

@@ -20,7 +20,7 @@ export interface CheckoutPayments {
     input: { orderId: string; amount: bigint; currency: string; provider: string; paymentMethod: string; captureMethod: 'manual' | 'automatic'; metadata?: Record<string, string> },
     actor: Actor,
   ): Promise<CheckoutPayment>;
-  authorizePayment(paymentId: string, actor: Actor): Promise<{ outcome: 'authorized' | 'declined' | 'unknown'; code: string | null; message: string | null; payment: CheckoutPayment }>;
+  authorizePayment(paymentId: string, actor: Actor): Promise<{ outcome: 'authorized' | 'declined' | 'failed' | 'unknown'; code: string | null; message: string | null; payment: CheckoutPayment }>;
   cancelOrder(orderId: string, actor: Actor): Promise<{ outcome: string; payment: CheckoutPayment }>;
   getPayment(paymentId: string): Promise<CheckoutPayment>;
   providerNames(): string[];

@@ -29,7 +29,8 @@ export interface KessaiConfig {
   /** A Slack-compatible incoming-webhook URL for the operations channel; unset: logged only. */
   opsWebhookUrl: string | undefined;
   /** How long `POST /v1/carts/{id}/checkout` waits for the run to finish before answering 202. */
-  checkout: { waitMs: number; orphanAfterSeconds: number };
+  /** `authorizationChecks` re-asks after a lost authorization answer, the first after `authorizationCheckMs`, doubling. */
+  checkout: { waitMs: number; orphanAfterSeconds: number; authorizationChecks: number; authorizationCheckMs: number };
   seedDemo: boolean;
   /** Scheduled jobs (capture batch, status sync); off in tests that drive them by hand. */
   schedules: boolean;
@@ -186,7 +187,10 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
       dir: resolve(r.string('KESSAI_MAIL_DIR', join(dataDir, 'mail'))),
     },
     opsWebhookUrl: r.url('KESSAI_OPS_WEBHOOK_URL'),
-    checkout: { waitMs: r.int('KESSAI_CHECKOUT_WAIT_MS', 10_000, 0, 120_000), orphanAfterSeconds: r.int('KESSAI_CHECKOUT_ORPHAN_SECONDS', 30, 0, 86_400) },
+    checkout: { waitMs: r.int('KESSAI_CHECKOUT_WAIT_MS', 10_000, 0, 120_000), orphanAfterSeconds: r.int('KESSAI_CHECKOUT_ORPHAN_SECONDS', 30, 0, 86_400),
+      authorizationChecks: r.int('KESSAI_CHECKOUT_AUTH_CHECKS', 5, 0, 20),
+      authorizationCheckMs: r.int('KESSAI_CHECKOUT_AUTH_CHECK_MS', 500, 1, 600_000),
+    },
     seedDemo: r.bool('KESSAI_SEED_DEMO', true),
     schedules: r.bool('KESSAI_SCHEDULES', true),
   };

@@ -6,8 +6,11 @@ import { syncPendingOperations } from './sync-payments.ts';
 import type { OperationRow, PaymentRow } from './tables.ts';
 
 export interface AuthorizationOutcome {
-  /** `unknown`: the provider has not answered; the status sync (or a later call) will tell. */
-  outcome: 'authorized' | 'declined' | 'unknown';
+  /**
+   * `declined`: the customer's bank said no; `failed`: the provider refused or never received it;
+   * `unknown`: the provider has not answered; the status sync (or a later call) will tell.
+   */
+  outcome: 'authorized' | 'declined' | 'failed' | 'unknown';
   payment: PaymentRow;
   operationId: string | null;
   /** The provider's decline or failure code, when declined. */
@@ -24,7 +27,7 @@ async function latestAuthorization(ctx: PaymentsContext, paymentId: string): Pro
 function outcomeOf(payment: PaymentRow, op: OperationRow | undefined): AuthorizationOutcome {
   const base = { payment, operationId: op?.id ?? null };
   if (AUTHORIZED.has(payment.status)) return { ...base, outcome: 'authorized', code: null, message: null };
-  if (op?.status === 'failed') return { ...base, outcome: 'declined', code: op.decline_code ?? op.failure_code, message: op.error };
+  if (op?.status === 'failed') return { ...base, outcome: op.decline_code ? 'declined' : 'failed', code: op.decline_code ?? op.failure_code, message: op.error };
   return { ...base, outcome: 'unknown', code: null, message: op?.error ?? null };
 }
 

