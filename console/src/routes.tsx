@@ -7,6 +7,10 @@ import type { ReactNode } from 'react';
 import type { Permissions } from './session/session.tsx';
 import { PaymentPage } from './pages/payments/PaymentPage.tsx';
 import { PaymentsListPage } from './pages/payments/PaymentsListPage.tsx';
+import { CheckoutPage } from './pages/checkout/CheckoutPage.tsx';
+import { CheckoutsQueuePage } from './pages/checkout/CheckoutsQueuePage.tsx';
+import { OrderPage } from './pages/checkout/OrderPage.tsx';
+import { OrdersListPage } from './pages/checkout/OrdersListPage.tsx';
 
 export interface PageRoute {
   /** App path pattern, e.g. `/payments/:id`. */
@@ -31,6 +35,18 @@ export const ROUTES: PageRoute[] = [
     nav: { section: 'Payments', label: 'All payments' },
   },
   { path: '/payments/:id', render: ({ id }) => <PaymentPage key={id} id={id!} /> },
+  {
+    path: '/checkouts',
+    render: () => <CheckoutsQueuePage />,
+    nav: { section: 'Checkout', label: 'Needs attention' },
+  },
+  { path: '/checkouts/:id', render: ({ id }) => <CheckoutPage key={id} id={id!} /> },
+  {
+    path: '/orders',
+    render: () => <OrdersListPage />,
+    nav: { section: 'Checkout', label: 'Orders' },
+  },
+  { path: '/orders/:id', render: ({ id }) => <OrderPage key={id} id={id!} /> },
 ];
 
 /** Where `/console/` lands. */

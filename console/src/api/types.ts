@@ -85,3 +85,121 @@ export interface Page<T> {
   has_more: boolean;
   next_cursor: string | null;
 }
+
+export const CHECKOUT_STATUSES = ['running', 'completed', 'failed', 'needs_attention'] as const;
+export type CheckoutStatus = (typeof CHECKOUT_STATUSES)[number];
+
+export interface CheckoutError {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export interface Address {
+  name: string;
+  line1: string;
+  line2?: string;
+  city: string;
+  postal_code: string;
+  country: string;
+}
+
+export interface Customer {
+  email: string;
+  name: string;
+}
+
+/** A checkout run (`chk_…`): cart → stock → shipping → payment → order → confirmation mail. */
+export interface Checkout {
+  id: string;
+  object: 'checkout';
+  cart_id: string;
+  attempt: number;
+  status: CheckoutStatus;
+  /** Set once the money is taken. */
+  order_id: string | null;
+  payment_id: string | null;
+  currency: string;
+  subtotal: number | null;
+  shipping_fee: number | null;
+  total: number | null;
+  money_taken: boolean;
+  failed_step: string | null;
+  error: CheckoutError | null;
+  reruns: number;
+  customer: Customer;
+  shipping_address: Address;
+  provider: string;
+  payment_method: string;
+  capture_method: 'manual' | 'automatic';
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface CheckoutStep {
+  name: string;
+  status: 'succeeded' | 'failed';
+  error: { code: string; message: string } | null;
+  started_at: string | null;
+  completed_at: string | null;
+}
+
+export interface CheckoutDetail extends Checkout {
+  steps: CheckoutStep[];
+  timeline: TimelineEntry[];
+}
+
+export interface Order {
+  id: string;
+  object: 'order';
+  status: string;
+  checkout_id: string;
+  cart_id: string;
+  customer: Customer;
+  shipping_address: Address;
+  currency: string;
+  subtotal: number;
+  shipping_fee: number;
+  total: number;
+  payment_id: string | null;
+  confirmation_sent_at: string | null;
+  created_at: string;
+}
+
+export interface OrderLine {
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price: number;
+  amount: number;
+  weight_grams: number;
+}
+
+export interface OrderHistoryEntry {
+  type: string;
+  data: unknown;
+  actor: string;
+  at: string;
+}
+
+export interface OrderMail {
+  id: string;
+  kind: string;
+  recipient: string;
+  subject: string;
+  message_id: string;
+  /** `smtp` keeps no copy; `file` (development) keeps the `.eml`. */
+  transport: string;
+  has_file: boolean;
+  sent_at: string;
+}
+
+export interface OrderDetail extends Order {
+  lines: OrderLine[];
+  history: OrderHistoryEntry[];
+  mails: OrderMail[];
+  /** The order's payment as it stands now. */
+  payment: Payment | null;
+}

@@ -25,13 +25,15 @@ export function useSession(): Session {
  */
 export interface Permissions {
   canWritePayments: boolean;
+  /** Re-run a checkout that needs attention (scope `checkout:write`: operators and admins). */
+  canRerunCheckouts: boolean;
   isAdmin: boolean;
 }
 
 export function permissionsOf(me: Me): Permissions {
   const scopes = new Set(me.scopes);
   const isAdmin = scopes.has('admin') || me.role === 'admin';
-  return { canWritePayments: isAdmin || scopes.has('payments:write'), isAdmin };
+  return { canWritePayments: isAdmin || scopes.has('payments:write'), canRerunCheckouts: isAdmin || scopes.has('checkout:write'), isAdmin };
 }
 
 export function usePermissions(): Permissions {
