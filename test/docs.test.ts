@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { ERROR_CATALOG } from '../src/errors/index.ts';
 import { ORDER_CHANGE_RULES, PAYMENT_STATUSES, STATUS_TRANSITIONS, decideOrderChange } from '../src/payments/index.ts';
 import { sandboxCards } from '../src/sandbox/index.ts';
+import { REWARD_REASONS } from '../src/rewards/index.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
@@ -181,6 +182,36 @@ describe('docs/order-changes.md', () => {
 
   test('the table has the same rows, in the same order, as the table-driven test', () => {
     assert.deepEqual(docRows(), testRows());
+  });
+});
+
+describe('docs/rewards.md', () => {
+  const doc = read('docs/rewards.md');
+  const source = read('src/rewards/evaluate-campaign.test.ts');
+
+  /** The rows of a table in the table-driven test: one JSON array of cells per line. */
+  function testRows(name: string): string[][] {
+    const block = new RegExp(`const ${name}[^=]*=\\s*\\[\\n([\\s\\S]*?)\\n\\];`).exec(source);
+    assert.ok(block, `the ${name} table in evaluate-campaign.test.ts`);
+    const rows = block[1]!.split('\n').filter((l) => l.trim().startsWith('[')).map((l) => JSON.parse(l.trim().replace(/,$/, '')) as string[]);
+    assert.ok(rows.length > 0, name);
+    return rows;
+  }
+  const docTable = (first: string) => {
+    const t = tables(doc).find((x) => x.header[0] === first);
+    assert.ok(t, `a table whose first column is "${first}"`);
+    return t;
+  };
+
+  test('the campaigns, the merchant master and the decision table are the test’s rows, in order', () => {
+    assert.deepEqual(docTable('campaign').rows, testRows('CAMPAIGNS'));
+    assert.deepEqual(docTable('master').rows, testRows('MERCHANTS'));
+    assert.deepEqual(docTable('case').rows, testRows('ROWS'));
+  });
+
+  test('every reason the code gives is explained, with the code’s meaning', () => {
+    const explained = docTable('reason').rows.map((r) => [r[0], r[1]]);
+    assert.deepEqual(explained, Object.entries(REWARD_REASONS).map(([k, v]) => [k, v.replace(/’/g, "'")]));
   });
 });
 

@@ -13,6 +13,8 @@ Commands:
                                      create a console operator (a password is generated if none)
   capture run                        capture every delivered order's payment now
   payments sync                      resolve pending payments by asking their providers now
+  rewards customers import FILE.csv  load customers' card status and stage (customer_id, as_of,
+                                     card_status, stage); older values than those held are ignored
 
 Environment: PORT, DATABASE_URL, KESSAI_DATA_DIR, KESSAI_ROLE (all|api|worker), LOG_LEVEL, … (see README)`;
 
@@ -25,6 +27,7 @@ const commands: Record<string, () => Promise<Command>> = {
   operators: async () => (await import('./operators.ts')).operatorsCommand,
   capture: async () => (await import('./capture.ts')).captureCommand,
   payments: async () => (await import('./payments.ts')).paymentsCommand,
+  rewards: async () => (await import('./rewards.ts')).rewardsCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

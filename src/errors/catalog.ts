@@ -90,6 +90,15 @@ export const ERROR_CATALOG = {
   // Sandbox
   KS_ERR_SANDBOX_DISABLED: { status: 404, title: 'The sandbox provider is not enabled' },
 
+  // Rewards
+  KS_ERR_REWARD_CAMPAIGN_NOT_FOUND: { status: 404, title: 'No such rewards campaign' },
+  KS_ERR_REWARD_CAMPAIGN_VERSION_REQUIRED: { status: 428, title: 'Say which campaign version you edited (expected_version or If-Match)' },
+  KS_ERR_REWARD_CAMPAIGN_VERSION_CONFLICT: { status: 409, title: 'The campaign has a newer version than the one you edited' },
+  KS_ERR_REWARD_BUDGET_BELOW_USED: { status: 409, title: 'The budget would be below the points already granted' },
+  KS_ERR_REWARD_CUSTOMER_NOT_FOUND: { status: 404, title: 'No such customer in the rewards copy' },
+  KS_ERR_REWARD_MERCHANT_NOT_FOUND: { status: 404, title: 'No such merchant master' },
+  KS_ERR_REWARD_MERCHANT_ID_CONFLICT: { status: 409, title: 'A merchant id maps to another merchant master for an overlapping period' },
+
   // Settlement files
   KS_ERR_SETTLEMENT_FILE_MALFORMED: { status: 422, title: 'The settlement file is malformed' },
   KS_ERR_SETTLEMENT_FILE_UNRECOGNISED: { status: 422, title: 'The file is not a settlement file of this channel' },

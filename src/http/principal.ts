@@ -18,6 +18,8 @@ export const SCOPES = [
   'checkout:write',
   'webhooks:manage',
   'sandbox:read',
+  'rewards:read',
+  'rewards:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];
