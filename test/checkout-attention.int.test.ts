@@ -49,6 +49,8 @@ describe('a failure after money is taken', () => {
     assert.equal(run.failed_step, 'send-confirmation');
     assert.equal(run.money_taken, true);
     assert.equal(run.error.code, 'KS_ERR_CHECKOUT_STEP_FAILED');
+    assert.equal(run.rerunnable, true);
+    assert.ok(run.attention_since);
     assert.match(run.order_id, /^ord_/);
     const payment = (await t.request({ method: 'GET', url: `/v1/payments/${run.payment_id}` })).json();
     assert.equal(payment.status, 'authorized', 'nothing is refunded or voided automatically');
@@ -75,6 +77,10 @@ describe('a failure after money is taken', () => {
     assert.equal(done.status, 'completed');
     assert.equal(done.reruns, 2);
     assert.equal(smtp.received.length, 1);
+    const order = (await t.request({ method: 'GET', url: `/v1/orders/${run.order_id}` })).json();
+    const kept = await t.request({ method: 'GET', url: `/v1/orders/${run.order_id}/mails/${order.mails[0].id}/raw` });
+    assert.equal(kept.statusCode, 200, 'a copy of the mail sent by SMTP is kept');
+    assert.equal(kept.body.replace(/\r\n/g, '\n').trim(), smtp.received[0]!.data.replace(/\r\n/g, '\n').trim());
     assert.match(smtp.received[0]!.data, new RegExp(`Subject: Your order ${run.order_id} is confirmed`));
     assert.equal(await charges('pm_card_debit'), chargesBefore + 1, 'one authorization');
     // Steps before the failed one ran once: one of each.

@@ -318,8 +318,11 @@ describe('console checkout pages in Chromium', () => {
     assert.match(mailText, new RegExp(`Your order ${run.order_id} is confirmed`));
     assert.match(mailText, /via smtp/);
     assert.match(mailText, new RegExp(`<${run.order_id}\\.confirmation@kessai>`));
-    // Sent over SMTP: the server keeps no .eml to show, and the page says so.
-    assert.match(await mail.getByTestId('no-copy').innerText(), /no copy kept/);
+    // Sent over SMTP, and a copy kept: the page shows the .eml as it was sent.
+    await mail.getByRole('button', { name: 'Show .eml' }).click();
+    const eml = await mail.getByTestId('eml').innerText();
+    assert.match(eml, new RegExp(`Subject: Your order ${run.order_id} is confirmed`));
+    assert.match(eml, /Total +2000 JPY/);
     const history = await Promise.all((await page.locator('[data-testid="order-history"] > li').all()).map((li) => li.getAttribute('data-type')));
     assert.deepEqual(history.sort(), ['confirmation_sent', 'placed']);
     await page.screenshot({ path: SCREENSHOT_ORDER, fullPage: true });

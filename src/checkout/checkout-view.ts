@@ -29,6 +29,7 @@ export function presentCheckout(row: CheckoutRow, steps: StepView[] | null = nul
     failed_step: row.failed_step,
     error: row.error,
     reruns: row.reruns,
+    attention_since: row.attention_since?.toISOString() ?? null,
     customer: row.request.customer,
     shipping_address: row.request.shipping_address,
     provider: row.request.provider,

@@ -32,7 +32,7 @@ export async function flagNeedsAttention(ctx: CheckoutRunContext, input: Checkou
   await ctx.db.transaction().execute(async (trx) => {
     await trx
       .updateTable('checkouts')
-      .set({ status: 'needs_attention', failed_step: end.step, error: JSON.stringify(end.error), payment_id: end.paymentId, money_taken: true, updated_at: sql`now()` })
+      .set({ status: 'needs_attention', failed_step: end.step, error: JSON.stringify(end.error), payment_id: end.paymentId, money_taken: true, attention_since: sql`now()`, updated_at: sql`now()` })
       .where('id', '=', input.checkoutId)
       .execute();
     await appendEvent(trx, { type: 'checkout.needs_attention', aggregateId: input.checkoutId, data: { step: end.step, order_id: input.orderId, payment_id: end.paymentId, ...end.error }, actor: 'system' });

@@ -36,12 +36,20 @@ export async function runSteps(checkoutId: string): Promise<Array<StepView & { f
 /** A run with every step and its outcome, and the run's timeline. */
 export async function getCheckout(ctx: CheckoutContext, checkoutId: string) {
   const row = await findCheckout(ctx, checkoutId);
-  const [steps, events] = await Promise.all([runSteps(checkoutId), listEvents(ctx.db, checkoutId)]);
-  return presentCheckout(
-    row,
-    steps.map(({ functionId: _, ...s }) => s),
-    events,
-  );
+  const [steps, events, workflow] = await Promise.all([
+    runSteps(checkoutId),
+    listEvents(ctx.db, checkoutId),
+    row.status === 'needs_attention' ? DBOS.getWorkflowStatus(checkoutId) : Promise.resolve(null),
+  ]);
+  return {
+    ...presentCheckout(
+      row,
+      steps.map(({ functionId: _, ...s }) => s),
+      events,
+    ),
+    // False for the moment between being flagged and the workflow's end (operations still being told).
+    rerunnable: row.status === 'needs_attention' && (workflow?.status === 'SUCCESS' || workflow?.status === 'ERROR'),
+  };
 }
 
 export function isCheckoutStatus(v: string): v is CheckoutStatus {
@@ -56,12 +64,12 @@ export async function listCheckouts(ctx: CheckoutContext, filter: { status?: Che
   if (filter.cartId) q = q.where('cart_id', '=', filter.cartId);
   if (filter.startingAfter) {
     const after = await findCheckout(ctx, filter.startingAfter);
-    const key = queue ? after.updated_at : after.created_at;
+    const key = queue ? (after.attention_since ?? after.updated_at) : after.created_at;
     q = queue
-      ? q.where((eb) => eb.or([eb('updated_at', '>', key), eb.and([eb('updated_at', '=', key), eb('id', '>', after.id)])]))
+      ? q.where((eb) => eb.or([eb('attention_since', '>', key), eb.and([eb('attention_since', '=', key), eb('id', '>', after.id)])]))
       : q.where((eb) => eb.or([eb('created_at', '<', key), eb.and([eb('created_at', '=', key), eb('id', '<', after.id)])]));
   }
-  q = queue ? q.orderBy('updated_at', 'asc').orderBy('id', 'asc') : q.orderBy('created_at', 'desc').orderBy('id', 'desc');
+  q = queue ? q.orderBy('attention_since', 'asc').orderBy('id', 'asc') : q.orderBy('created_at', 'desc').orderBy('id', 'desc');
   const rows = await q.limit(filter.limit + 1).execute();
   const page = rows.slice(0, filter.limit);
   return { data: page.map((r) => presentCheckout(r)), has_more: rows.length > filter.limit, next_cursor: rows.length > filter.limit ? page.at(-1)!.id : null };

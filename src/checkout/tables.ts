@@ -106,6 +106,7 @@ export interface CheckoutsTable {
   error: Json<CheckoutError> | null;
   money_taken: Generated<boolean>;
   reruns: Generated<number>;
+  attention_since: NullableTimestamp;
   created_by: string;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;

@@ -15,7 +15,7 @@ export interface MailMessage {
 export interface SentMail {
   messageId: string;
   transport: 'smtp' | 'file';
-  /** For the file transport: the `.eml` file's name under the mail directory. */
+  /** The kept `.eml` file's name under the mail directory. */
   fileName: string | null;
 }
 
@@ -28,9 +28,9 @@ export interface Mailer {
 const SAFE_FILE = /^[A-Za-z0-9._-]+\.eml$/;
 
 /**
- * SMTP through nodemailer when `smtpUrl` is set. Otherwise (development) each message is
- * rendered by nodemailer exactly as it would be sent and written to `dir` as an `.eml` file,
- * named after its Message-ID, so a message sent twice overwrites itself.
+ * Each message is rendered by nodemailer and kept in `dir` as an `.eml` file named after its
+ * Message-ID (a message sent twice overwrites itself), so the console can show what was sent.
+ * With `smtpUrl` the same bytes go to the SMTP server; without it (development) the file is all.
  */
 export function createMailer(options: { smtpUrl: string | undefined; from: string; dir: string; timeoutMs?: number }): Mailer {
   const timeout = options.timeoutMs ?? 10_000;
@@ -42,18 +42,17 @@ export function createMailer(options: { smtpUrl: string | undefined; from: strin
 
   return {
     async send(message) {
-      if (smtp) {
-        await smtp.sendMail(envelope(message));
-        return { messageId: message.messageId, transport: 'smtp', fileName: null };
-      }
+      // Rendered once: the .eml kept is byte for byte what the SMTP server was given.
       const info = await render.sendMail(envelope(message));
+      const raw = info.message as Buffer;
       const fileName = `${message.messageId.replace(/[<>]/g, '').replace(/[^A-Za-z0-9._-]/g, '_')}.eml`;
+      if (smtp) await smtp.sendMail({ envelope: { from: options.from, to: message.to }, raw });
       await mkdir(options.dir, { recursive: true });
       // Written whole or not at all: a reader never sees half a message.
       const temp = join(options.dir, `.${fileName}.${process.pid}.tmp`);
-      await writeFile(temp, info.message as Buffer);
+      await writeFile(temp, raw);
       await rename(temp, join(options.dir, fileName));
-      return { messageId: message.messageId, transport: 'file', fileName };
+      return { messageId: message.messageId, transport: smtp ? 'smtp' : 'file', fileName };
     },
     async readFile(fileName) {
       if (!SAFE_FILE.test(fileName)) return null;

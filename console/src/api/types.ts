@@ -127,6 +127,9 @@ export interface Checkout {
   failed_step: string | null;
   error: CheckoutError | null;
   reruns: number;
+  attention_since: string | null;
+  /** Present on a single run: needs attention and may be re-run now. */
+  rerunnable?: boolean;
   customer: Customer;
   shipping_address: Address;
   provider: string;

@@ -48,6 +48,8 @@ export const checkoutSchema = {
     failed_step: nullableString,
     error: { type: ['object', 'null'], additionalProperties: true },
     reruns: { type: 'integer' },
+    attention_since: { ...nullableString, description: 'When the run last came to need attention' },
+    rerunnable: { type: 'boolean', description: 'Needs attention and may be re-run now' },
     customer: free,
     shipping_address: free,
     provider: str,

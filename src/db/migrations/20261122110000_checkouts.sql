@@ -23,6 +23,8 @@ CREATE TABLE checkouts (
   -- Money was taken (the authorization succeeded): from here on a failure is never compensated.
   money_taken   boolean     NOT NULL DEFAULT false,
   reruns        integer     NOT NULL DEFAULT 0,
+  -- When the run last came to need attention (the operators' queue is in this order).
+  attention_since timestamptz,
   created_by    text        NOT NULL,
   created_at    timestamptz NOT NULL DEFAULT now(),
   updated_at    timestamptz NOT NULL DEFAULT now(),
@@ -33,7 +35,7 @@ CREATE TABLE checkouts (
 );
 -- One live run per cart: a double click or a retried request finds the run already there.
 CREATE UNIQUE INDEX checkouts_cart_live ON checkouts (cart_id) WHERE status <> 'failed';
-CREATE INDEX checkouts_needing_attention ON checkouts (updated_at, id) WHERE status = 'needs_attention';
+CREATE INDEX checkouts_needing_attention ON checkouts (attention_since, id) WHERE status = 'needs_attention';
 CREATE INDEX checkouts_recent ON checkouts (created_at DESC, id DESC);
 
 CREATE TABLE orders (

@@ -90,8 +90,8 @@ export function CheckoutsTable({ runs, queue }: { runs: Checkout[]; queue: boole
                 )}
               </td>
               {queue ? (
-                <td className="nowrap" title={`Waiting since ${formatDateTime(c.updated_at)}`} data-field="waiting">
-                  {formatWaited(c.updated_at, now)}
+                <td className="nowrap" title={`Waiting since ${formatDateTime(c.attention_since ?? c.updated_at)}`} data-field="waiting">
+                  {formatWaited(c.attention_since ?? c.updated_at, now)}
                 </td>
               ) : (
                 <td className="nowrap" title={formatDateTime(c.created_at)}>

@@ -57,7 +57,7 @@ export function MailsCard({ orderId, mails }: { orderId: string; mails: OrderMai
                     </>
                   ) : (
                     <span className="muted small" data-testid="no-copy">
-                      Sent by {m.transport.toUpperCase()}; no copy kept
+                      No copy of this mail is kept
                     </span>
                   )}
                 </div>
