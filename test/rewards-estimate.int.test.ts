@@ -269,3 +269,17 @@ describe('the hot path makes no database round-trip', () => {
     }
   });
 });
+
+describe('an estimate is a read', () => {
+  test('with an Idempotency-Key it stores nothing and writes nothing', async () => {
+    const count = async (table: string) => (await a.platform.database.pool.query(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n as number;
+    const [keys, audits] = [await count('idempotency_keys'), await count('audit_log')];
+    for (let i = 0; i < 3; i++) {
+      const res = await a.request({ method: 'POST', url: '/v1/rewards/estimate', payload: ESTIMATE, headers: { 'idempotency-key': `estimate-${i}` } });
+      assert.equal(res.statusCode, 200, res.body);
+      assert.equal(res.headers['idempotent-replayed'], undefined);
+    }
+    assert.equal(await count('idempotency_keys'), keys);
+    assert.equal(await count('audit_log'), audits);
+  });
+});

@@ -10,7 +10,7 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 export function installOperatorAudit(app: FastifyInstance, write: (entry: AuditEntry) => Promise<void>): void {
   app.addHook('onResponse', async (request, reply) => {
     const principal = request.principal;
-    if (!principal || principal.type !== 'operator' || !MUTATING.has(request.method) || reply.statusCode >= 400) return;
+    if (!principal || principal.type !== 'operator' || !MUTATING.has(request.method) || request.routeOptions.config.readOnly || reply.statusCode >= 400) return;
     const params = (request.params ?? {}) as Record<string, string>;
     const targetId = params.id ?? params.order_id ?? null;
     const body = redact(request.body);

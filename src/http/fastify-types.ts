@@ -6,6 +6,8 @@ declare module 'fastify' {
     public?: boolean;
     /** The scope an API key or operator role needs. */
     scope?: Scope;
+    /** A POST that only reads (a calculation): no idempotency record, no audit row. */
+    readOnly?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;

@@ -34,7 +34,7 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
   app.decorateRequest('idempotency', null);
 
   app.addHook('preHandler', async (request, reply) => {
-    if (!MUTATING.has(request.method) || !request.principal) return;
+    if (!MUTATING.has(request.method) || !request.principal || request.routeOptions.config.readOnly) return;
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0]! : header;

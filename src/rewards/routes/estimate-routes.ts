@@ -18,7 +18,7 @@ export async function estimateRoutes(app: FastifyInstance, ctx: RewardsContext):
   app.post<{ Body: EstimateBody }>(
     '/v1/rewards/estimate',
     {
-      config: { scope: 'rewards:read' },
+      config: { scope: 'rewards:read', readOnly: true },
       schema: {
         tags: ['rewards'],
         summary: 'Points a payment would earn, per campaign in force and in total (product page)',
