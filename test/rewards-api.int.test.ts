@@ -221,7 +221,12 @@ describe('scopes and audit', () => {
     const id = created.json().id;
     const patched = await t.request({ method: 'PATCH', url: `/v1/rewards/campaigns/${id}`, payload: { expected_version: 1, name: 'renamed' }, headers: admin, key: null });
     assert.equal(patched.statusCode, 200, patched.body);
-    const audit = await t.platform.database.db.selectFrom('audit_log').selectAll().where('target_id', '=', id).execute();
+    // The audit row is written once the response has gone (onResponse): wait for it.
+    let audit = await t.platform.database.db.selectFrom('audit_log').selectAll().where('target_id', '=', id).execute();
+    for (let i = 0; i < 100 && audit.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      audit = await t.platform.database.db.selectFrom('audit_log').selectAll().where('target_id', '=', id).execute();
+    }
     assert.deepEqual(audit.map((a) => a.action), ['PATCH /v1/rewards/campaigns/:id']);
     assert.equal(audit[0]!.actor_type, 'operator');
     assert.equal((await t.request({ method: 'GET', url: `/v1/rewards/campaigns/${id}`, headers: viewer, key: null })).statusCode, 200);
