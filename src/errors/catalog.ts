@@ -98,11 +98,23 @@ export const ERROR_CATALOG = {
   KS_ERR_REWARD_CUSTOMER_NOT_FOUND: { status: 404, title: 'No such customer in the rewards copy' },
   KS_ERR_REWARD_MERCHANT_NOT_FOUND: { status: 404, title: 'No such merchant master' },
   KS_ERR_REWARD_MERCHANT_ID_CONFLICT: { status: 409, title: 'A merchant id maps to another merchant master for an overlapping period' },
+  KS_ERR_REWARD_EVENT_SIGNATURE_INVALID: { status: 401, title: 'The event’s signature is missing, malformed or does not match' },
+  KS_ERR_REWARD_EVENT_STALE: { status: 401, title: 'The event’s signature timestamp is too far from now' },
+  KS_ERR_REWARD_EVENTS_DISABLED: { status: 404, title: 'Receiving events is not configured (KESSAI_REWARDS_EVENTS_SECRET)' },
 
   // Settlement files
   KS_ERR_SETTLEMENT_FILE_MALFORMED: { status: 422, title: 'The settlement file is malformed' },
   KS_ERR_SETTLEMENT_FILE_UNRECOGNISED: { status: 422, title: 'The file is not a settlement file of this channel' },
   KS_ERR_SETTLEMENT_MAPPING_INVALID: { status: 400, title: 'The settlement column mapping is not valid' },
+  KS_ERR_FEE_RULE_INVALID: { status: 400, title: 'The fee rule is not valid' },
+
+  // Reconciliation
+  KS_ERR_RECONCILIATION_FILE_DUPLICATE: { status: 409, title: 'This file was imported already' },
+  KS_ERR_RECONCILIATION_FILE_NOT_FOUND: { status: 404, title: 'No such reconciliation file' },
+  KS_ERR_RECONCILIATION_CHANNEL_INVALID: { status: 400, title: 'Unknown reconciliation channel' },
+  KS_ERR_RECONCILIATION_MAPPING_NOT_FOUND: { status: 404, title: 'No saved column mapping of this name' },
+  KS_ERR_RECONCILIATION_RUN_IN_PROGRESS: { status: 409, title: 'This channel and day are being reconciled by another run' },
+  KS_ERR_RECONCILIATION_RUN_NOT_FOUND: { status: 404, title: 'No such reconciliation run' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOG;
