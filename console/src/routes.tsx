@@ -11,6 +11,9 @@ import { CheckoutPage } from './pages/checkout/CheckoutPage.tsx';
 import { CheckoutsQueuePage } from './pages/checkout/CheckoutsQueuePage.tsx';
 import { OrderPage } from './pages/checkout/OrderPage.tsx';
 import { OrdersListPage } from './pages/checkout/OrdersListPage.tsx';
+import { CampaignEditorPage } from './pages/rewards/CampaignEditorPage.tsx';
+import { CampaignsListPage } from './pages/rewards/CampaignsListPage.tsx';
+import { CustomerPage, CustomersLookupPage } from './pages/rewards/CustomerPage.tsx';
 
 export interface PageRoute {
   /** App path pattern, e.g. `/payments/:id`. */
@@ -47,6 +50,20 @@ export const ROUTES: PageRoute[] = [
     nav: { section: 'Checkout', label: 'Orders' },
   },
   { path: '/orders/:id', render: ({ id }) => <OrderPage key={id} id={id!} /> },
+  {
+    path: '/rewards/campaigns',
+    render: () => <CampaignsListPage />,
+    nav: { section: 'Rewards', label: 'Campaigns' },
+  },
+  // Before `/rewards/campaigns/:id`: the first match wins.
+  { path: '/rewards/campaigns/new', render: () => <CampaignEditorPage key="new" id={null} /> },
+  { path: '/rewards/campaigns/:id', render: ({ id }) => <CampaignEditorPage key={id} id={id!} /> },
+  {
+    path: '/rewards/customers',
+    render: () => <CustomersLookupPage />,
+    nav: { section: 'Rewards', label: 'Customers' },
+  },
+  { path: '/rewards/customers/:id', render: ({ id }) => <CustomerPage key={id} id={id!} /> },
 ];
 
 /** Where `/console/` lands. */

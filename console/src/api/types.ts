@@ -206,3 +206,149 @@ export interface OrderDetail extends Order {
   /** The order's payment as it stands now. */
   payment: Payment | null;
 }
+
+// ---- rewards (docs/rewards.md) ----
+
+export const CAMPAIGN_STATUSES = ['active', 'scheduled', 'paused', 'ended'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export const POINTS_ROUNDING = ['floor', 'half_up', 'half_even', 'ceiling'] as const;
+export type PointsRounding = (typeof POINTS_ROUNDING)[number];
+export type Marketplace = 'inside' | 'outside';
+
+/** A campaign version's editable content; `null` means "no condition". Rates are exact decimal strings. */
+export interface CampaignContent {
+  name: string;
+  starts_at: string;
+  /** Exclusive. */
+  ends_at: string;
+  paused: boolean;
+  user_filters: { card_status: number[] | null };
+  payment_filters: {
+    marketplace: Marketplace | null;
+    merchants: { master_ids: string[]; invert: boolean } | null;
+    payment_methods: string[] | null;
+    /** Minor units of `currency`. */
+    min_amount: { amount: number; currency: string } | null;
+  };
+  stage_rates: Array<{ min_stage: number; rate_percent: string }>;
+  rounding: PointsRounding;
+  /** In points. */
+  caps: { per_customer_month: number | null; timezone: string; budget: number | null };
+  funding_party: string;
+}
+
+export interface CampaignVersion extends CampaignContent {
+  version: number;
+  created_at: string;
+  created_by: string | null;
+}
+
+/** A campaign as its current version (`rcp_…`). */
+export interface Campaign extends CampaignContent {
+  id: string;
+  object: 'reward_campaign';
+  version: number;
+  status: CampaignStatus;
+  /** Points granted from the budget so far (a total: the API keeps no history of it). */
+  budget_used: number;
+  version_created_at: string;
+  version_created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CampaignDetail extends Campaign {
+  /** Every version, newest first. */
+  versions: CampaignVersion[];
+}
+
+export const REWARD_REASONS = {
+  campaign_paused: 'the campaign is paused',
+  campaign_not_started: 'the payment is before the campaign starts',
+  campaign_ended: 'the payment is at or after the campaign ends',
+  customer_unknown: 'Kessai has no local copy of the customer (card status and stage unknown)',
+  card_status_not_eligible: 'the customer’s card status is unknown or not one the campaign accepts',
+  marketplace_not_eligible: 'the merchant is on the other side of our marketplace than the campaign asks',
+  merchant_excluded: 'the merchant’s master id is on the campaign’s exclusion list (invert)',
+  merchant_not_listed: 'the merchant’s master id is not on the campaign’s list (an unmapped merchant has none)',
+  payment_method_not_eligible: 'the payment method is not one the campaign accepts',
+  currency_not_eligible: 'the payment is in another currency than the campaign’s minimum amount',
+  amount_below_minimum: 'the amount is below the campaign’s minimum amount',
+  stage_below_table: 'the customer’s stage is unknown or below the lowest stage of the rate table',
+} as const;
+export type RewardReason = keyof typeof REWARD_REASONS;
+
+export interface EstimateRequest {
+  customer_id: string;
+  /** Minor units. */
+  amount: number;
+  currency: string;
+  merchant_id: string;
+  payment_method: string;
+  at?: string;
+}
+
+export interface EstimateCampaign {
+  campaign_id: string;
+  version: number;
+  name: string;
+  funding_party: string;
+  applies: boolean;
+  points: number;
+  rate_percent: string | null;
+  reasons: RewardReason[];
+}
+
+/** Points a payment would earn, before caps (`cap_blind`), from the saved campaigns in force. */
+export interface Estimate {
+  object: 'reward_estimate';
+  customer_id: string;
+  customer_known: boolean;
+  amount: number;
+  currency: string;
+  payment_method: string;
+  merchant_id: string;
+  merchant_master_id: string | null;
+  marketplace: Marketplace;
+  at: string;
+  total_points: number;
+  cap_blind: boolean;
+  campaigns: EstimateCampaign[];
+}
+
+/** Kessai's local copy of a customer: card status and stage, each with when it was true at its source. */
+export interface RewardCustomer {
+  id: string;
+  object: 'reward_customer';
+  card_status: number | null;
+  card_status_as_of: string | null;
+  stage: number | null;
+  stage_as_of: string | null;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export type LedgerKind = 'earned' | 'granted' | 'reversed' | 'expired';
+
+export interface LedgerEntry {
+  id: string;
+  kind: LedgerKind;
+  /** Always positive; the kind says which way it moves. */
+  points: number;
+  campaign_id: string;
+  grant_id: string | null;
+  funding_party: string;
+  reference: string;
+  occurred_at: string;
+  created_at: string;
+}
+
+export interface RewardPoints {
+  object: 'reward_points';
+  customer_id: string;
+  /** granted − reversed − expired */
+  balance: number;
+  totals: Record<LedgerKind, number>;
+  ledger: Page<LedgerEntry>;
+}

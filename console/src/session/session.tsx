@@ -27,13 +27,20 @@ export interface Permissions {
   canWritePayments: boolean;
   /** Re-run a checkout that needs attention (scope `checkout:write`: operators and admins). */
   canRerunCheckouts: boolean;
+  /** Create campaigns and save new versions (scope `rewards:write`: admins). */
+  canEditCampaigns: boolean;
   isAdmin: boolean;
 }
 
 export function permissionsOf(me: Me): Permissions {
   const scopes = new Set(me.scopes);
   const isAdmin = scopes.has('admin') || me.role === 'admin';
-  return { canWritePayments: isAdmin || scopes.has('payments:write'), canRerunCheckouts: isAdmin || scopes.has('checkout:write'), isAdmin };
+  return {
+    canWritePayments: isAdmin || scopes.has('payments:write'),
+    canRerunCheckouts: isAdmin || scopes.has('checkout:write'),
+    canEditCampaigns: isAdmin || scopes.has('rewards:write'),
+    isAdmin,
+  };
 }
 
 export function usePermissions(): Permissions {
