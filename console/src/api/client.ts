@@ -16,6 +16,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly field: string | undefined;
   readonly requestId: string | undefined;
+  /** The whole error body, with the code's own details (e.g. `current_version` on a version conflict). */
+  readonly details: ApiErrorBody;
 
   constructor(status: number, body: ApiErrorBody) {
     super(body.message);
@@ -24,6 +26,7 @@ export class ApiError extends Error {
     this.code = body.code;
     this.field = body.field;
     this.requestId = body.request_id;
+    this.details = body;
   }
 }
 
