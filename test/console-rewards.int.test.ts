@@ -81,7 +81,7 @@ async function logIn(p: Page, username: string): Promise<void> {
   await p.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
-async function api(method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) {
+async function api(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
   const res = await t.request({ method, url, ...(payload === undefined ? {} : { payload }), headers: method === 'GET' ? {} : { 'idempotency-key': randomUUID() } });
   assert.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode} ${res.body}`);
   return res.json();
