@@ -121,7 +121,22 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     ...(options.onCheckoutStep ? { onStep: options.onCheckoutStep } : {}),
   });
   routes.push(checkout.routes);
-  const rewards = createRewards({ db: database.db, logger, databaseUrl: url });
+  const rewards = createRewards({
+    db: database.db,
+    logger,
+    databaseUrl: url,
+    // A capture event's customer and merchant are the payment's metadata (docs/rewards.md#event-sources).
+    payments: payments.getPayment,
+    settings: {
+      pointValueYen: config.rewards.pointValueYen,
+      eventsSecret: config.rewards.eventsSecret,
+      eventsToleranceSeconds: config.rewards.eventsToleranceSeconds,
+      outboxPollMs: config.rewards.outboxPollMs,
+      nats: config.rewards.natsUrl
+        ? { url: config.rewards.natsUrl, stream: config.rewards.natsStream, subject: config.rewards.natsSubject, durable: config.rewards.natsDurable }
+        : null,
+    },
+  });
   routes.push(rewards.routes);
   const webhooks = createWebhooks({ db: database.db, logger, settings: config.webhooks, metrics, databaseUrl: url });
   routes.push(webhooks.routes);
@@ -141,6 +156,8 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     if (config.role !== 'api') await checkout.start();
     // `api` processes only serve; workers (and `all`) deliver webhooks.
     if (config.role !== 'api') webhooks.start();
+    // Workers grant points: the payments outbox (and NATS when configured).
+    if (config.role !== 'api') await rewards.startConsumers();
   }
   // The estimate answers from memory: processes that serve HTTP load the rewards snapshot first.
   if (config.role !== 'worker') await rewards.start();

@@ -34,6 +34,13 @@ export interface KessaiConfig {
   seedDemo: boolean;
   /** Scheduled jobs (capture batch, status sync); off in tests that drive them by hand. */
   schedules: boolean;
+  /**
+   * Rewards grants (docs/rewards.md): a point's value in yen for the liability report (an exact
+   * decimal string); the shared secret `POST /v1/events` bodies are signed with (unset: the route
+   * answers 404) and how far a signature's timestamp may be from now; NATS JetStream (unset: off);
+   * how often workers read the payments outbox.
+   */
+  rewards: { pointValueYen: string; eventsSecret: string | undefined; eventsToleranceSeconds: number; natsUrl: string | undefined; natsStream: string; natsSubject: string; natsDurable: string; outboxPollMs: number };
 }
 
 export class ConfigError extends Error {
@@ -193,7 +200,20 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
     },
     seedDemo: r.bool('KESSAI_SEED_DEMO', true),
     schedules: r.bool('KESSAI_SCHEDULES', true),
+    rewards: {
+      pointValueYen: r.string('KESSAI_REWARDS_POINT_VALUE_YEN', '1'),
+      eventsSecret: r.optional('KESSAI_REWARDS_EVENTS_SECRET'),
+      eventsToleranceSeconds: r.int('KESSAI_REWARDS_EVENTS_TOLERANCE_SECONDS', 300, 1, 86_400),
+      natsUrl: r.optional('KESSAI_NATS_URL'),
+      natsStream: r.string('KESSAI_NATS_STREAM', 'KESSAI_PAYMENTS'),
+      natsSubject: r.string('KESSAI_NATS_SUBJECT', 'payments.events.>'),
+      natsDurable: r.string('KESSAI_NATS_DURABLE', 'kessai-rewards'),
+      outboxPollMs: r.int('KESSAI_REWARDS_POLL_MS', 1000, 10, 60_000),
+    },
   };
+  if (!/^\d{1,9}(\.\d{1,6})?$/.test(config.rewards.pointValueYen)) {
+    r.problems.push(`KESSAI_REWARDS_POINT_VALUE_YEN must be a decimal such as 1 or 0.5 (got ${JSON.stringify(config.rewards.pointValueYen)})`);
+  }
   if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
 }

@@ -86,6 +86,7 @@ export interface RewardGrantsTable {
   points: Int8;
   points_reversed: Generated<bigint>;
   cap_month: string | null;
+  limited_by: 'customer_month_cap' | 'campaign_budget' | null;
   funding_party: string;
   settled_at: Date;
   created_at: Generated<Date>;
@@ -122,6 +123,46 @@ export interface RewardCampaignBudgetsTable {
   used_points: Generated<bigint>;
 }
 
+export const EVENT_SOURCES = ['payments', 'http', 'nats'] as const;
+export type EventSource = (typeof EVENT_SOURCES)[number];
+
+export interface RewardSettlementsTable {
+  payment_id: string;
+  customer_id: string;
+  amount: Int8;
+  currency: string;
+  merchant_id: string;
+  payment_method: string;
+  paid_at: Date;
+  settled_at: Date;
+  source: EventSource;
+  event_id: string;
+  received_at: Generated<Date>;
+}
+
+export interface RewardRefundsTable {
+  payment_id: string;
+  refund_id: string;
+  amount: Int8;
+  currency: string;
+  refunded_at: Date;
+  source: EventSource;
+  event_id: string;
+  received_at: Generated<Date>;
+}
+
+export interface RewardOutboxConsumersTable {
+  name: string;
+  low_seq: Int8;
+}
+
+export interface RewardOutboxSeenTable {
+  event_id: string;
+  seq: Int8;
+  outcome: string;
+  processed_at: Generated<Date>;
+}
+
 export interface RewardsTables extends SharedTables {
   reward_campaigns: RewardCampaignsTable;
   reward_campaign_versions: RewardCampaignVersionsTable;
@@ -133,6 +174,10 @@ export interface RewardsTables extends SharedTables {
   reward_ledger_entries: RewardLedgerEntriesTable;
   reward_customer_month_usage: RewardCustomerMonthUsageTable;
   reward_campaign_budgets: RewardCampaignBudgetsTable;
+  reward_settlements: RewardSettlementsTable;
+  reward_refunds: RewardRefundsTable;
+  reward_outbox_consumers: RewardOutboxConsumersTable;
+  reward_outbox_seen: RewardOutboxSeenTable;
 }
 
 export type CampaignVersionRow = Selectable<RewardCampaignVersionsTable>;
@@ -141,3 +186,5 @@ export type CustomerRow = Selectable<RewardCustomersTable>;
 export type MerchantMasterRow = Selectable<RewardMerchantMastersTable>;
 export type MerchantIdRow = Selectable<RewardMerchantIdsTable>;
 export type LedgerEntryRow = Selectable<RewardLedgerEntriesTable>;
+export type GrantRow = Selectable<RewardGrantsTable>;
+export type RefundRow = Selectable<RewardRefundsTable>;
