@@ -20,6 +20,8 @@ const SKUS = 200;
 const STEPS = 7;
 
 const db = await benchDatabase('checkout');
+// BENCH_UNIX_SOCKET=1: the server talks to PostgreSQL over its Unix socket instead of loopback TCP.
+const serverDbUrl = process.env.BENCH_UNIX_SOCKET ? db.url.replace('@127.0.0.1:', '@%2Ftmp:') : db.url;
 const database = openDatabase(db.url, 4);
 await migrate(database.pool);
 const { key } = await createIdentity({ db: database.db, sessionTtlHours: 1, secureCookies: false }).createApiKey({ name: 'bench', scopes: ['checkout:write', 'catalog:read'] });
@@ -40,7 +42,7 @@ const mailDir = mkdtempSync(join(tmpdir(), 'kessai-bench-mail-'));
 const server = spawn(process.execPath, [fileURLToPath(new URL('../bin/kessai.mjs', import.meta.url)), 'start'], {
   env: {
     ...process.env,
-    DATABASE_URL: db.url,
+    DATABASE_URL: serverDbUrl,
     PORT: String(port),
     KESSAI_SEED_DEMO: 'false',
     KESSAI_SCHEDULES: 'false',
