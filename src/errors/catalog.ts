@@ -107,6 +107,9 @@ export const ERROR_CATALOG = {
   KS_ERR_SETTLEMENT_FILE_UNRECOGNISED: { status: 422, title: 'The file is not a settlement file of this channel' },
   KS_ERR_SETTLEMENT_MAPPING_INVALID: { status: 400, title: 'The settlement column mapping is not valid' },
   KS_ERR_FEE_RULE_INVALID: { status: 400, title: 'The fee rule is not valid' },
+  KS_ERR_FX_RATES_MALFORMED: { status: 422, title: 'The FX rates file is malformed' },
+  KS_ERR_FX_RATE_NOT_FOUND: { status: 404, title: 'No such FX rate' },
+  KS_ERR_FX_SOURCE_UNAVAILABLE: { status: 502, title: 'The FX rates source did not answer with rates' },
 
   // Reconciliation
   KS_ERR_RECONCILIATION_FILE_DUPLICATE: { status: 409, title: 'This file was imported already' },
