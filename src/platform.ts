@@ -9,6 +9,7 @@ import { createMailer, createOpsChannel } from './notify/index.ts';
 import type { StepBoundary } from './checkout/index.ts';
 import { createIdentity, type Identity } from './identity/index.ts';
 import { createPayments, createSandboxProvider, createStripeProvider, type PaymentProvider, type Payments } from './payments/index.ts';
+import { createReconciliation, type Reconciliation } from './reconciliation/index.ts';
 import { createRewards, type Rewards } from './rewards/index.ts';
 import { createSandbox } from './sandbox/index.ts';
 import { createWebhooks, type Webhooks } from './webhooks/index.ts';
@@ -26,6 +27,7 @@ export interface Platform {
   payments: Payments;
   checkout: Checkout;
   rewards: Rewards;
+  reconciliation: Reconciliation;
   webhooks: Webhooks;
   routes: Array<(app: FastifyInstance) => Promise<void>>;
   readiness(): Promise<Record<string, string>>;
@@ -138,6 +140,15 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     },
   });
   routes.push(rewards.routes);
+  const reconciliation = createReconciliation({
+    db: database.db,
+    pool: database.pool,
+    logger,
+    movements: payments.listMoneyMovements,
+    // WeChat and Alipay publish yesterday's bills by 10:00 (UTC+8); reconcile after that.
+    dailySchedule: config.schedules ? '30 3 * * *' : null,
+  });
+  routes.push(reconciliation.routes);
   const webhooks = createWebhooks({ db: database.db, logger, settings: config.webhooks, metrics, databaseUrl: url });
   routes.push(webhooks.routes);
 
@@ -154,6 +165,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     });
     await payments.start();
     if (config.role !== 'api') await checkout.start();
+    if (config.role !== 'api') await reconciliation.start();
     // `api` processes only serve; workers (and `all`) deliver webhooks.
     if (config.role !== 'api') webhooks.start();
     // Workers grant points: the payments outbox (and NATS when configured).
@@ -172,6 +184,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     payments,
     checkout,
     rewards,
+    reconciliation,
     webhooks,
     routes,
     async readiness() {

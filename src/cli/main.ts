@@ -15,6 +15,11 @@ Commands:
   payments sync                      resolve pending payments by asking their providers now
   rewards customers import FILE.csv  load customers' card status and stage (customer_id, as_of,
                                      card_status, stage); older values than those held are ignored
+  recon import --channel CHANNEL FILE…
+                                     import settlement files (wechat, alipay, stripe, adyen, paypal,
+                                     generic:NAME); atomic, a file imported before is refused
+  recon run --channel CHANNEL --date YYYY-MM-DD
+                                     reconcile a channel's post date now (see kessai recon help)
 
 Environment: PORT, DATABASE_URL, KESSAI_DATA_DIR, KESSAI_ROLE (all|api|worker), LOG_LEVEL, … (see README)`;
 
@@ -28,6 +33,7 @@ const commands: Record<string, () => Promise<Command>> = {
   capture: async () => (await import('./capture.ts')).captureCommand,
   payments: async () => (await import('./payments.ts')).paymentsCommand,
   rewards: async () => (await import('./rewards.ts')).rewardsCommand,
+  recon: async () => (await import('./recon.ts')).reconCommand,
 };
 
 async function main(argv: string[]): Promise<void> {

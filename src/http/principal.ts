@@ -20,6 +20,8 @@ export const SCOPES = [
   'sandbox:read',
   'rewards:read',
   'rewards:write',
+  'reconciliation:read',
+  'reconciliation:write',
   'admin',
 ] as const;
 export type Scope = (typeof SCOPES)[number];

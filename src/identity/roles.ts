@@ -5,7 +5,7 @@ export type Role = (typeof ROLES)[number];
 
 /** What each operator role may do, as API scopes; enforced on the server for every request. */
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
-  viewer: ['payments:read', 'sandbox:read', 'catalog:read', 'rewards:read'],
-  operator: ['payments:read', 'sandbox:read', 'catalog:read', 'rewards:read', 'payments:write', 'orders:write', 'checkout:write'],
-  admin: ['payments:read', 'sandbox:read', 'catalog:read', 'rewards:read', 'payments:write', 'orders:write', 'checkout:write', 'catalog:write', 'rewards:write', 'webhooks:manage', 'admin'],
+  viewer: ['payments:read', 'sandbox:read', 'catalog:read', 'rewards:read', 'reconciliation:read'],
+  operator: ['payments:read', 'sandbox:read', 'catalog:read', 'rewards:read', 'reconciliation:read', 'payments:write', 'orders:write', 'checkout:write', 'reconciliation:write'],
+  admin: ['payments:read', 'sandbox:read', 'catalog:read', 'rewards:read', 'reconciliation:read', 'payments:write', 'orders:write', 'checkout:write', 'catalog:write', 'rewards:write', 'reconciliation:write', 'webhooks:manage', 'admin'],
 };

@@ -18,6 +18,7 @@ import { findPayment } from './get-payment.ts';
 import { openPayment } from './open-payment.ts';
 import { applyOrderChange } from './order-changes/apply-order-change.ts';
 import { presentPayment } from './payment-view.ts';
+import { listMoneyMovements, type MoneyMovementQuery } from './list-money-movements.ts';
 import type { PaymentsTables } from './tables.ts';
 
 export type { PaymentProvider, ProviderCapabilities, ProviderOutcome, ProviderPaymentSnapshot } from './providers/provider.ts';
@@ -31,6 +32,7 @@ export type { SyncReport } from './sync-payments.ts';
 export type { AuthorizationOutcome } from './authorize-payment.ts';
 export type { CreatePaymentInput } from './create-payment.ts';
 export type { PaymentView } from './payment-view.ts';
+export type { MoneyMovement, MoneyMovementQuery } from './list-money-movements.ts';
 
 export interface PaymentsDeps {
   db: Db;
@@ -88,6 +90,8 @@ export function createPayments(deps: PaymentsDeps) {
       return { outcome: r.outcome, payment: presentPayment(r.payment) };
     },
     getPayment: async (paymentId: string) => presentPayment(await findPayment(ctx, paymentId)),
+    /** Settled captures and refunds in a time window, a page at a time (read-only; the reconciliation's source). */
+    listMoneyMovements: (query: MoneyMovementQuery) => listMoneyMovements(ctx, query),
     async start(): Promise<void> {
       await captureBatch.registerQueues(registry.names());
       if (deps.schedules) {

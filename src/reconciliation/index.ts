@@ -1,0 +1,98 @@
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { withDomainTables, type Db, type Pool } from '../db/index.ts';
+import { DBOS } from '../workflows/index.ts';
+import type { Actor, MoneyMovementSource, ReconciliationContext, ReconciliationSettings } from './context.ts';
+import { startDailyRuns } from './daily-runs.ts';
+import { statedFeesOnly, type FeeRuleEngine } from './fee-rules.ts';
+import { getFile, listFiles } from './get-files.ts';
+import { getRun, listRuns } from './get-runs.ts';
+import { importOurTransactions, type OurExportUpload } from './import-our-transactions.ts';
+import { importSettlementFile, type SettlementFileUpload } from './import-settlement-file.ts';
+import { listDiscrepancies, type DiscrepancyFilter } from './list-discrepancies.ts';
+import { saveMapping, type SavedMapping } from './mappings.ts';
+import { filesRoutes } from './routes/files-routes.ts';
+import { runsRoutes } from './routes/runs-routes.ts';
+import { registerRunWorkflow } from './run-workflow.ts';
+import { startRun, waitForRun, type RunRequest } from './start-run.ts';
+import type { ReconciliationTables } from './tables.ts';
+
+export { DISCREPANCY_RULES, DISCREPANCY_REASONS, decide, type GroupFacts, type Decision } from './discrepancy-rules.ts';
+export { RUN_STEPS, type RunSummary } from './run-workflow.ts';
+export { MATCH_STATUSES, DISCREPANCY_STATES, RUN_STATUSES } from './tables.ts';
+export { parseChannel, NAMED_CHANNELS } from './channels.ts';
+export { statedFeesOnly, type FeeRuleEngine } from './fee-rules.ts';
+export type { FileView } from './file-view.ts';
+export type { RunView, DayResultView } from './get-runs.ts';
+export type { DiscrepancyView } from './list-discrepancies.ts';
+export type { SavedMapping } from './mappings.ts';
+
+export interface ReconciliationDeps {
+  db: Db;
+  pool: Pool;
+  logger: Logger;
+  /** Payments' settled captures and refunds (its `listMoneyMovements`). */
+  movements: MoneyMovementSource;
+  settings?: Partial<ReconciliationSettings>;
+  feeRules?: FeeRuleEngine;
+  /** Cron of the daily runs (yesterday, every channel with recent files); null: on demand only. */
+  dailySchedule: string | null;
+  /** The clock (tests move it instead of sleeping). */
+  now?: () => Date;
+}
+
+export const DEFAULT_SETTINGS: ReconciliationSettings = {
+  lookBackDays: 7,
+  maxUploadBytes: 512 * 1024 * 1024,
+  channelOfProvider: {},
+  ourTimeZone: 'Z',
+};
+
+/**
+ * Channel reconciliation (docs/reconciliation.md): settlement files and our side's transactions
+ * imported atomically, matched per channel and post date by durable runs, with per-day results
+ * and discrepancies.
+ */
+export function createReconciliation(deps: ReconciliationDeps) {
+  const ctx: ReconciliationContext = {
+    db: withDomainTables<ReconciliationTables>(deps.db),
+    pool: deps.pool,
+    logger: deps.logger.child({ component: 'reconciliation' }),
+    movements: deps.movements,
+    feeRules: deps.feeRules ?? statedFeesOnly,
+    now: deps.now ?? (() => new Date()),
+    settings: { ...DEFAULT_SETTINGS, ...(deps.settings ?? {}) },
+  };
+  // Registered before DBOS launches (the composition root creates domains first).
+  const workflow = registerRunWorkflow(ctx);
+  const daily = DBOS.registerWorkflow(
+    async (scheduledAt: Date) => {
+      await DBOS.runStep(() => startDailyRuns(ctx, workflow, scheduledAt), { name: 'start-daily-runs' });
+    },
+    { name: 'reconciliation.daily' },
+  );
+  return {
+    context: ctx,
+    importSettlementFile: (upload: SettlementFileUpload) => importSettlementFile(ctx, upload),
+    importOurTransactions: (upload: OurExportUpload) => importOurTransactions(ctx, upload),
+    saveMapping: (name: string, mapping: Omit<SavedMapping, 'name'>, updatedBy: string) => saveMapping(ctx, name, mapping, updatedBy),
+    /** Starts a run (409 while the same channel and day runs); `waitForRun` waits for its end. */
+    startRun: (request: RunRequest, actor: Actor) => startRun(ctx, workflow, request, actor),
+    waitForRun,
+    getRun: (id: string) => getRun(ctx, id),
+    listRuns: (filter: Parameters<typeof listRuns>[1]) => listRuns(ctx, filter),
+    getFile: (id: string) => getFile(ctx, id),
+    listFiles: (filter: Parameters<typeof listFiles>[1]) => listFiles(ctx, filter),
+    listDiscrepancies: (filter: DiscrepancyFilter) => listDiscrepancies(ctx, filter),
+    /** Once DBOS runs: the daily schedule, when schedules are on. */
+    async start(): Promise<void> {
+      if (deps.dailySchedule) await DBOS.applySchedules([{ scheduleName: 'reconciliation.daily', workflowFn: daily, schedule: deps.dailySchedule }]);
+    },
+    async routes(app: FastifyInstance): Promise<void> {
+      await filesRoutes(app, ctx);
+      await runsRoutes(app, ctx, workflow);
+    },
+  };
+}
+
+export type Reconciliation = ReturnType<typeof createReconciliation>;

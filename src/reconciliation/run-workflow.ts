@@ -1,0 +1,89 @@
+import { withTransaction } from '../db/index.ts';
+import { DBOS } from '../workflows/index.ts';
+import { copyMoneyMovements } from './copy-money-movements.ts';
+import type { ReconciliationContext } from './context.ts';
+import { recomputeDays, recordDiscrepancies } from './day-results.ts';
+import { matchWindow, shiftDate } from './match-window.ts';
+
+export interface RunInput {
+  runId: string;
+  channel: string;
+  postDate: string;
+  /** The run's clock, fixed when it was requested, so a resumed run decides as the first attempt would. */
+  asOf: string;
+}
+
+export interface RunSummary {
+  copied_from_payments: number;
+  matched: number;
+  discrepant: number;
+  expected: number;
+  discrepancies_recorded: number;
+  days_recomputed: string[];
+}
+
+const RETRIES = { retriesAllowed: true, maxAttempts: 3, intervalSeconds: 0.5, backoffRate: 2 } as const;
+
+/** The steps of a run, in order (docs/reconciliation.md). */
+export const RUN_STEPS = ['copy-our-side', 'match', 'finish'] as const;
+
+/**
+ * A reconciliation run as a DBOS workflow (id = run id): each step is one transaction whose result
+ * is checkpointed, so a run interrupted by a crash resumes after its last finished step. `match`
+ * is safe to repeat: what it settled is not matched again, and the groups it left expected are
+ * dissolved and tried again.
+ */
+export function registerRunWorkflow(ctx: ReconciliationContext) {
+  async function run(input: RunInput): Promise<RunSummary> {
+    try {
+      const copied = await DBOS.runStep(
+        () => {
+          // Our side of the whole look-back window and up to the run's day (late captures).
+          const from = new Date(`${shiftDate(input.postDate, -3 * ctx.settings.lookBackDays - 1)}T00:00:00Z`);
+          const to = new Date(`${shiftDate(input.asOf.slice(0, 10), 2)}T00:00:00Z`);
+          return copyMoneyMovements(ctx, { from, to });
+        },
+        { name: 'copy-our-side', ...RETRIES },
+      );
+      const matched = await DBOS.runStep(
+        () =>
+          withTransaction(ctx.pool, async (client) => {
+            const scope = { channel: input.channel, postDate: input.postDate, asOf: input.asOf.slice(0, 10), lookBackDays: ctx.settings.lookBackDays, runId: input.runId };
+            await ctx.feeRules.fillMissingFees(client, { channel: input.channel, fromPostDate: shiftDate(input.postDate, -ctx.settings.lookBackDays), toPostDate: input.postDate });
+            const outcome = await matchWindow(client, scope);
+            const recorded = await recordDiscrepancies(client, input.channel, input.runId);
+            await recomputeDays(client, input.channel, outcome.days, input.runId);
+            return { ...outcome, recorded };
+          }),
+        { name: 'match', ...RETRIES },
+      );
+      const summary: RunSummary = {
+        copied_from_payments: copied,
+        matched: matched.matched,
+        discrepant: matched.discrepant,
+        expected: matched.expected,
+        discrepancies_recorded: matched.recorded,
+        days_recomputed: matched.days,
+      };
+      await DBOS.runStep(
+        async () => {
+          await ctx.db.updateTable('recon_runs').set({ status: 'completed', summary: JSON.stringify(summary), completed_at: new Date() }).where('id', '=', input.runId).execute();
+        },
+        { name: 'finish', ...RETRIES },
+      );
+      return summary;
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      await DBOS.runStep(
+        async () => {
+          await ctx.db.updateTable('recon_runs').set({ status: 'failed', error: message.slice(0, 2000), completed_at: new Date() }).where('id', '=', input.runId).execute();
+        },
+        { name: 'fail', ...RETRIES },
+      );
+      throw err;
+    }
+  }
+  return DBOS.registerWorkflow(run, { name: 'reconciliation.run' });
+}
+
+export type RunWorkflow = ReturnType<typeof registerRunWorkflow>;

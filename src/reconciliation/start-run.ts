@@ -1,0 +1,63 @@
+import { sql } from 'kysely';
+import { newId } from '../db/index.ts';
+import { KessaiError } from '../errors/index.ts';
+import { DBOS } from '../workflows/index.ts';
+import { actorLabel, isUniqueViolation, type Actor, type ReconciliationContext } from './context.ts';
+import type { RunWorkflow } from './run-workflow.ts';
+
+export interface RunRequest {
+  channel: string;
+  postDate: string;
+  /** The run's clock; defaults to now. Tests and back-fills set it. */
+  asOf?: Date;
+  /** A fixed id (the daily schedule derives one from its tick, so one tick starts one run). */
+  runId?: string;
+}
+
+/**
+ * Starts the run of a channel and post date. A second request while one runs is refused by the
+ * database (a unique index over running runs), naming the run under way.
+ */
+export async function startRun(ctx: ReconciliationContext, workflow: RunWorkflow, request: RunRequest, actor: Actor): Promise<{ id: string; created: boolean }> {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(request.postDate) || Number.isNaN(Date.parse(request.postDate))) {
+    throw new KessaiError('KS_ERR_VALIDATION', 'post_date must be a date, YYYY-MM-DD', { field: 'post_date' });
+  }
+  const id = request.runId ?? newId('rrun');
+  const asOf = request.asOf ?? ctx.now();
+  try {
+    const inserted = await ctx.db
+      .insertInto('recon_runs')
+      .values({ id, channel: request.channel, post_date: request.postDate, status: 'running', requested_by: actorLabel(actor), as_of: asOf, summary: '{}' })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) return { id, created: false };
+  } catch (err) {
+    if (!isUniqueViolation(err, 'recon_runs_one_at_a_time')) throw err;
+    const running = await ctx.db
+      .selectFrom('recon_runs')
+      .select(['id', sql<Date>`started_at`.as('started_at')])
+      .where('channel', '=', request.channel)
+      .where('post_date', '=', request.postDate)
+      .where('status', '=', 'running')
+      .executeTakeFirst();
+    throw new KessaiError('KS_ERR_RECONCILIATION_RUN_IN_PROGRESS', `${request.channel} ${request.postDate} is being reconciled by ${running?.id ?? 'another run'}; wait for it to finish`, {
+      run_id: running?.id ?? null,
+    });
+  }
+  try {
+    await DBOS.startWorkflow(workflow, { workflowID: id })({ runId: id, channel: request.channel, postDate: request.postDate, asOf: asOf.toISOString() });
+  } catch (err) {
+    await ctx.db.updateTable('recon_runs').set({ status: 'failed', error: `could not start: ${(err as Error).message}`, completed_at: new Date() }).where('id', '=', id).execute();
+    throw err;
+  }
+  return { id, created: true };
+}
+
+/** Waits for a run's workflow to end (CLI, tests); the run row has the outcome. */
+export async function waitForRun(runId: string): Promise<void> {
+  try {
+    await DBOS.retrieveWorkflow(runId).getResult();
+  } catch {
+    // A failed run is recorded on its row; the caller reads it.
+  }
+}
