@@ -16,6 +16,9 @@ import { runsRoutes } from './routes/runs-routes.ts';
 import { registerRunWorkflow } from './run-workflow.ts';
 import { startRun, waitForRun, type RunRequest } from './start-run.ts';
 import type { ReconciliationTables } from './tables.ts';
+import { fxRoutes } from './fx/fx-routes.ts';
+import { rateFor, type FxContext } from './fx/fx-rates.ts';
+import type { FxTables } from './fx/fx-tables.ts';
 
 export { DISCREPANCY_RULES, DISCREPANCY_REASONS, decide, type GroupFacts, type Decision } from './discrepancy-rules.ts';
 export { RUN_STEPS, type RunSummary } from './run-workflow.ts';
@@ -63,6 +66,9 @@ export function createReconciliation(deps: ReconciliationDeps) {
     now: deps.now ?? (() => new Date()),
     settings: { ...DEFAULT_SETTINGS, ...(deps.settings ?? {}) },
   };
+  // Overrides are recorded (audit log, outbox event `fx_rate.overridden`); re-running the
+  // affected days is not wired yet: matched groups are final once written (docs/reconciliation.md).
+  const fx: FxContext = { db: withDomainTables<FxTables>(deps.db) };
   // Registered before DBOS launches (the composition root creates domains first).
   const workflow = registerRunWorkflow(ctx);
   const daily = DBOS.registerWorkflow(
@@ -73,6 +79,8 @@ export function createReconciliation(deps: ReconciliationDeps) {
   );
   return {
     context: ctx,
+    /** The FX rate in force for a day and pair (a manual override first), or null. */
+    fxRate: (date: string, base: string, quote: string) => rateFor(fx, date, base, quote),
     importSettlementFile: (upload: SettlementFileUpload) => importSettlementFile(ctx, upload),
     importOurTransactions: (upload: OurExportUpload) => importOurTransactions(ctx, upload),
     saveMapping: (name: string, mapping: Omit<SavedMapping, 'name'>, updatedBy: string) => saveMapping(ctx, name, mapping, updatedBy),
@@ -91,6 +99,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
     async routes(app: FastifyInstance): Promise<void> {
       await filesRoutes(app, ctx);
       await runsRoutes(app, ctx, workflow);
+      await fxRoutes(app, fx);
     },
   };
 }
