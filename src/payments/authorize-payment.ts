@@ -43,9 +43,14 @@ export async function authorizePayment(ctx: PaymentsContext, paymentId: string, 
   const previous = await latestAuthorization(ctx, paymentId);
   if (previous && (previous.status === 'pending' || previous.status === 'unknown')) {
     await syncPendingOperations(ctx, { paymentId, ignoreBackoff: true });
-    return outcomeOf(await findPayment(ctx, paymentId), await latestAuthorization(ctx, paymentId));
+    const resolved = await latestAuthorization(ctx, paymentId);
+    const now = await findPayment(ctx, paymentId);
+    // The provider says it never received it (the process died before sending): nothing can be
+    // held, so this call authorizes afresh, under a new key, instead of failing the customer.
+    if (!(resolved?.status === 'failed' && resolved.failure_code === 'provider_has_no_record' && now.status === 'requires_authorization')) return outcomeOf(now, resolved);
+  } else if (previous || payment.status !== 'requires_authorization') {
+    return outcomeOf(payment, previous);
   }
-  if (previous || payment.status !== 'requires_authorization') return outcomeOf(payment, previous);
   const result = await runOperation(
     ctx,
     paymentId,
