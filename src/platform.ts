@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -145,6 +146,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     pool: database.pool,
     logger,
     movements: payments.listMoneyMovements,
+    evidenceDir: join(config.dataDir, 'evidence'),
     // WeChat and Alipay publish yesterday's bills by 10:00 (UTC+8); reconcile after that.
     dailySchedule: config.schedules ? '30 3 * * *' : null,
   });

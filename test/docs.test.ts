@@ -298,3 +298,13 @@ describe('docs/checkout.md', () => {
     assert.deepEqual([...states].sort(), [...CHECKOUT_STATUSES].sort());
   });
 });
+
+describe('docs/reconciliation.md: handling a discrepancy', () => {
+  test('the transition table is DISCREPANCY_TRANSITIONS, row for row', async () => {
+    const { DISCREPANCY_TRANSITIONS } = await import('../src/reconciliation/discrepancy-transitions.ts');
+    const doc = readFileSync('docs/reconciliation.md', 'utf8');
+    const section = doc.slice(doc.indexOf('## Handling a discrepancy'), doc.indexOf('## Runs'));
+    const rows = [...section.matchAll(/^\| (\w+) \| (\w+) \| (\w+) \|$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]}`).filter((r) => r !== 'From Action To');
+    assert.deepEqual(rows, DISCREPANCY_TRANSITIONS.map((t) => `${t.from} ${t.action} ${t.to}`));
+  });
+});

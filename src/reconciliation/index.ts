@@ -17,6 +17,8 @@ import { registerRunWorkflow } from './run-workflow.ts';
 import { startRun, waitForRun, type RunRequest } from './start-run.ts';
 import type { ReconciliationTables } from './tables.ts';
 import { fxRoutes } from './fx/fx-routes.ts';
+import { discrepancyHandlingRoutes } from './routes/discrepancy-handling-routes.ts';
+import { diskEvidenceStorage, type EvidenceStorage } from './evidence.ts';
 import { rateFor, type FxContext } from './fx/fx-rates.ts';
 import type { FxTables } from './fx/fx-tables.ts';
 
@@ -42,6 +44,9 @@ export interface ReconciliationDeps {
   dailySchedule: string | null;
   /** The clock (tests move it instead of sleeping). */
   now?: () => Date;
+  /** Where discrepancy evidence files are kept (default: on disk under `evidenceDir`). */
+  evidence?: EvidenceStorage;
+  evidenceDir: string;
 }
 
 export const DEFAULT_SETTINGS: ReconciliationSettings = {
@@ -69,6 +74,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
   // Overrides are recorded (audit log, outbox event `fx_rate.overridden`); re-running the
   // affected days is not wired yet: matched groups are final once written (docs/reconciliation.md).
   const fx: FxContext = { db: withDomainTables<FxTables>(deps.db) };
+  const evidence = deps.evidence ?? diskEvidenceStorage(deps.evidenceDir);
   // Registered before DBOS launches (the composition root creates domains first).
   const workflow = registerRunWorkflow(ctx);
   const daily = DBOS.registerWorkflow(
@@ -100,6 +106,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
       await filesRoutes(app, ctx);
       await runsRoutes(app, ctx, workflow);
       await fxRoutes(app, fx);
+      await discrepancyHandlingRoutes(app, ctx, evidence);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
-import type { Int8, Json, NullableTimestamp, SharedTables } from '../db/index.ts';
+import type { Int8, Json, JsonWithDefault, NullableTimestamp, SharedTables } from '../db/index.ts';
 
 export const MATCH_STATUSES = ['matched', 'discrepant', 'expected'] as const;
 export type MatchStatus = (typeof MATCH_STATUSES)[number];
@@ -108,6 +108,30 @@ export interface ReconDiscrepanciesTable {
   resolved_at: NullableTimestamp;
 }
 
+export interface ReconDiscrepancyActionsTable {
+  id: Generated<bigint>;
+  discrepancy_id: string;
+  action: 'start' | 'resolve' | 'reopen' | 'note' | 'evidence';
+  from_state: string;
+  to_state: string;
+  actor: string;
+  reason: string | null;
+  details: JsonWithDefault<Record<string, unknown>>;
+  at: Generated<Date>;
+}
+
+export interface ReconDiscrepancyEvidenceTable {
+  id: string;
+  discrepancy_id: string;
+  file_name: string;
+  content_type: 'image/jpeg' | 'image/png';
+  size_bytes: number;
+  sha256: string;
+  storage_key: string;
+  uploaded_by: string;
+  uploaded_at: Generated<Date>;
+}
+
 /** Lines and our transactions are written by COPY and read by SQL; only the views need their types. */
 export interface ReconChannelLinesTable {
   id: Generated<bigint>;
@@ -154,6 +178,8 @@ export interface ReconciliationTables extends SharedTables {
   recon_match_groups: ReconMatchGroupsTable;
   recon_results: ReconResultsTable;
   recon_discrepancies: ReconDiscrepanciesTable;
+  recon_discrepancy_actions: ReconDiscrepancyActionsTable;
+  recon_discrepancy_evidence: ReconDiscrepancyEvidenceTable;
   recon_channel_lines: ReconChannelLinesTable;
   recon_our_transactions: ReconOurTransactionsTable;
 }
