@@ -18,6 +18,7 @@ import { startRun, waitForRun, type RunRequest } from './start-run.ts';
 import type { ReconciliationTables } from './tables.ts';
 import { fxRoutes } from './fx/fx-routes.ts';
 import { discrepancyHandlingRoutes } from './routes/discrepancy-handling-routes.ts';
+import { downloadsRoutes } from './routes/downloads-routes.ts';
 import { diskEvidenceStorage, type EvidenceStorage } from './evidence.ts';
 import { rateFor, type FxContext } from './fx/fx-rates.ts';
 import type { FxTables } from './fx/fx-tables.ts';
@@ -107,6 +108,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
       await runsRoutes(app, ctx, workflow);
       await fxRoutes(app, fx);
       await discrepancyHandlingRoutes(app, ctx, evidence);
+      await downloadsRoutes(app, ctx);
     },
   };
 }
