@@ -1,13 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { CHROMIUM, CHROMIUM_ARGS, PASSWORD, listen, logIn, prepareBrowserTest, watchPage } from './support/browser.ts';
 import { checkoutBody, postCheckout, readyCart, settledCheckout } from './support/checkout.ts';
 import { DBOS } from '../src/workflows/index.ts';
 import { freePort, startFakeSmtpServer, type FakeSmtpServer } from './fakes/fake-smtp-server.ts';
@@ -21,10 +20,6 @@ import { freePort, startFakeSmtpServer, type FakeSmtpServer } from './fakes/fake
  * re-run, and a re-run the server refuses shows its code.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CONSOLE = join(ROOT, 'console');
-const DIST_INDEX = join(CONSOLE, 'dist', 'index.html');
 const SCREENSHOT_RUN = join(tmpdir(), 'console-checkout.png');
 const SCREENSHOT_QUEUE = join(tmpdir(), 'console-checkout-queue.png');
 const SCREENSHOT_ALL = join(tmpdir(), 'console-checkout-all.png');
@@ -33,23 +28,6 @@ const SCREENSHOT_AGAIN = join(tmpdir(), 'console-checkout-again.png');
 const SCREENSHOT_COMPLETED = join(tmpdir(), 'console-checkout-completed.png');
 const SCREENSHOT_ORDER = join(tmpdir(), 'console-checkout-order.png');
 const SCREENSHOT_REFUSED = join(tmpdir(), 'console-checkout-refused.png');
-const PASSWORD = 'correct horse battery';
-
-/** Newest modification time among the console's sources. */
-function newestSource(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).filter((n) => n !== 'dist' && n !== 'node_modules').map((n) => newestSource(join(path, n))));
-}
-
-/** Builds the console unless a build newer than every source file is there (postinstall makes one). */
-function ensureConsoleBuilt(): void {
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= newestSource(CONSOLE)) return;
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(result.status, 0, `console build failed:\n${result.stdout}\n${result.stderr}`);
-  assert.ok(existsSync(DIST_INDEX), 'the console build made no index.html');
-}
 
 interface RunView {
   id: string;
@@ -104,14 +82,6 @@ async function apiRun(id: string): Promise<RunView> {
   return res.json();
 }
 
-async function logIn(username: string): Promise<void> {
-  await page.getByRole('heading', { name: 'Log in to the operations console' }).waitFor();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-}
-
 async function logOut(): Promise<void> {
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByText('You have logged out.').waitFor();
@@ -128,10 +98,7 @@ function step(name: string) {
 
 describe('console checkout pages in Chromium', () => {
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium); this test does not skip without it.`);
-    }
-    ensureConsoleBuilt();
+    prepareBrowserTest();
     smtpPort = await freePort();
     t = await startTestApp({
       KESSAI_SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
@@ -140,10 +107,7 @@ describe('console checkout pages in Chromium', () => {
       // reach a mail server that is down) is answered `running`, and the page polls it.
       KESSAI_CHECKOUT_WAIT_MS: '300',
     });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    assert.ok(address && typeof address === 'object');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await listen(t);
     await t.platform.identity.createOperator({ username: users.operator, password: PASSWORD, role: 'operator' });
     await t.platform.identity.createOperator({ username: users.viewer, password: PASSWORD, role: 'viewer' });
     run = await checkoutNeedingAttention();
@@ -152,19 +116,13 @@ describe('console checkout pages in Chromium', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1360, height: 900 },
       locale: 'en-GB',
       timezoneId: 'Asia/Tokyo',
     });
     context.setDefaultTimeout(20_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // Chromium logs every 4xx answer (the session probe's 401, the viewer's 403, the refused
-      // re-run's 409); those are expected and shown in the UI. Script errors and 5xx are not.
-      if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) problems.push(`console error: ${msg.text()}`);
-    });
+    page = watchPage(context.pages()[0] ?? (await context.newPage()), problems);
   });
 
   after(async () => {
@@ -176,7 +134,7 @@ describe('console checkout pages in Chromium', () => {
 
   test('an operator finds the run in the needs-attention queue', async () => {
     await page.goto(`${base}/console/`);
-    await logIn(users.operator);
+    await logIn(page, users.operator);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Needs attention' }).click();
     await page.waitForURL(/\/console\/checkouts$/);
     await page.getByRole('heading', { name: 'Checkouts needing attention' }).waitFor();
@@ -235,7 +193,7 @@ describe('console checkout pages in Chromium', () => {
   test('a viewer is offered no re-run, and the server refuses one with 403', async () => {
     await logOut();
     await page.goto(`${base}/console/checkouts/${run.id}`);
-    await logIn(users.viewer);
+    await logIn(page, users.viewer);
     await headerBadge('needs_attention').waitFor();
     await step('send-confirmation').waitFor();
     assert.equal(await page.getByRole('button', { name: /Re-run/ }).count(), 0);
@@ -258,7 +216,7 @@ describe('console checkout pages in Chromium', () => {
 
   test('a re-run before the cause is fixed stops again at the same step, and says so', async () => {
     await page.goto(`${base}/console/checkouts/${run.id}`);
-    await logIn(users.operator);
+    await logIn(page, users.operator);
     await page.getByRole('button', { name: 'Re-run from send-confirmation' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel(/Note/).fill('trying before the relay is back');

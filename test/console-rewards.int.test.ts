@@ -1,13 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { CHROMIUM, CHROMIUM_ARGS, PASSWORD, listen, logIn, prepareBrowserTest, watchPage } from './support/browser.ts';
 
 /**
  * The console's rewards pages in a real browser (Debian's Chromium driven by playwright-core)
@@ -18,34 +16,13 @@ import { startTestApp, type TestApp } from './support/app.ts';
  * page explains and recovers from; the customer page shows the local copy and the points.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CONSOLE = join(ROOT, 'console');
-const DIST_INDEX = join(CONSOLE, 'dist', 'index.html');
 const SCREENSHOT_EDITOR = join(tmpdir(), 'console-rewards.png');
 const SCREENSHOT_LIST = join(tmpdir(), 'console-rewards-list.png');
 const SCREENSHOT_VIEWER = join(tmpdir(), 'console-rewards-viewer.png');
 const SCREENSHOT_CONFLICT = join(tmpdir(), 'console-rewards-conflict.png');
 const SCREENSHOT_CUSTOMER = join(tmpdir(), 'console-rewards-customer.png');
-const PASSWORD = 'correct horse battery';
 const CAMPAIGN_NAME = 'Autumn card rebate';
 const CUSTOMER = `cus_${randomUUID().slice(0, 8)}`;
-
-/** Newest modification time among the console's sources. */
-function newestSource(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).filter((n) => n !== 'dist' && n !== 'node_modules').map((n) => newestSource(join(path, n))));
-}
-
-/** Builds the console unless a build newer than every source file is there (postinstall makes one). */
-function ensureConsoleBuilt(): void {
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= newestSource(CONSOLE)) return;
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(result.status, 0, `console build failed:\n${result.stdout}\n${result.stderr}`);
-  assert.ok(existsSync(DIST_INDEX), 'the console build made no index.html');
-}
 
 let t: TestApp;
 let base: string;
@@ -57,28 +34,12 @@ const problems: string[] = [];
 const users = { admin: `admin_${randomUUID().slice(0, 8)}`, viewer: `view_${randomUUID().slice(0, 8)}` };
 let campaignId: string;
 
-function watch(p: Page): Page {
-  p.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-  p.on('console', (msg) => {
-    // Chromium logs every 4xx answer (the session probe's 401, the refused field's 400, the
-    // version conflict's 409); those are expected and shown in the UI. Script errors and 5xx are not.
-    if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) problems.push(`console error: ${msg.text()}`);
-  });
-  return p;
-}
+const watch = (p: Page) => watchPage(p, problems);
 
 async function newContext(): Promise<BrowserContext> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'en-GB', timezoneId: 'Asia/Tokyo' });
   context.setDefaultTimeout(20_000);
   return context;
-}
-
-async function logIn(p: Page, username: string): Promise<void> {
-  await p.getByRole('heading', { name: 'Log in to the operations console' }).waitFor();
-  await p.getByLabel('Username').fill(username);
-  await p.getByLabel('Password').fill(PASSWORD);
-  await p.getByRole('button', { name: 'Log in' }).click();
-  await p.getByRole('button', { name: 'Log out' }).waitFor();
 }
 
 async function api(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
@@ -103,15 +64,9 @@ function previewRow(p: Page, id: string) {
 
 describe('console rewards pages in Chromium', () => {
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium); this test does not skip without it.`);
-    }
-    ensureConsoleBuilt();
+    prepareBrowserTest();
     t = await startTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    assert.ok(address && typeof address === 'object');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await listen(t);
     await t.platform.identity.createOperator({ username: users.admin, password: PASSWORD, role: 'admin' });
     await t.platform.identity.createOperator({ username: users.viewer, password: PASSWORD, role: 'viewer' });
 
@@ -142,7 +97,7 @@ describe('console rewards pages in Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
     });
     adminContext = await newContext();
     viewerContext = await newContext();

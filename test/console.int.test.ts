@@ -1,13 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { CHROMIUM, CHROMIUM_ARGS, PASSWORD, listen, logIn, prepareBrowserTest, watchPage } from './support/browser.ts';
 
 /**
  * The operator console in a real browser (Debian's Chromium driven by playwright-core), against
@@ -15,32 +14,11 @@ import { startTestApp, type TestApp } from './support/app.ts';
  * a refused action shows the server's message and code; a viewer is offered no actions.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CONSOLE = join(ROOT, 'console');
-const DIST_INDEX = join(CONSOLE, 'dist', 'index.html');
 const SCREENSHOT_LIST = join(tmpdir(), 'kessai-console-payments.png');
 const SCREENSHOT_PAYMENT = join(tmpdir(), 'kessai-console-payment.png');
 const SCREENSHOT_REFUSED = join(tmpdir(), 'kessai-console-refused.png');
 const SCREENSHOT_LOGIN = join(tmpdir(), 'kessai-console-login.png');
 const SCREENSHOT_REPAIR = join(tmpdir(), 'kessai-console-repair.png');
-const PASSWORD = 'correct horse battery';
-
-/** Newest modification time among the console's sources. */
-function newestSource(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  return Math.max(0, ...readdirSync(path).filter((n) => n !== 'dist' && n !== 'node_modules').map((n) => newestSource(join(path, n))));
-}
-
-/** Builds the console unless a build newer than every source file is there (postinstall makes one). */
-function ensureConsoleBuilt(): void {
-  if (existsSync(DIST_INDEX) && statSync(DIST_INDEX).mtimeMs >= newestSource(CONSOLE)) return;
-  const vite = join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js');
-  const result = spawnSync(process.execPath, [vite, 'build', '--config', 'console/vite.config.ts', '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
-  assert.equal(result.status, 0, `console build failed:\n${result.stdout}\n${result.stderr}`);
-  assert.ok(existsSync(DIST_INDEX), 'the console build made no index.html');
-}
 
 let t: TestApp;
 let base: string;
@@ -62,14 +40,6 @@ async function createPayment(orderId: string, money = { amount: 5000, currency: 
   return res.json();
 }
 
-async function logIn(username: string): Promise<void> {
-  await page.getByRole('heading', { name: 'Log in to the operations console' }).waitFor();
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('button', { name: 'Log out' }).waitFor();
-}
-
 async function logOut(): Promise<void> {
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByText('You have logged out.').waitFor();
@@ -82,15 +52,9 @@ async function headerStatus(): Promise<string | null> {
 
 describe('operator console in Chromium', () => {
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is not installed at ${CHROMIUM}. Install Debian's package (apt-get install -y chromium); this test does not skip without it.`);
-    }
-    ensureConsoleBuilt();
+    prepareBrowserTest();
     t = await startTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    assert.ok(address && typeof address === 'object');
-    base = `http://127.0.0.1:${address.port}`;
+    base = await listen(t);
     await t.platform.identity.createOperator({ username: users.operator, password: PASSWORD, role: 'operator' });
     await t.platform.identity.createOperator({ username: users.viewer, password: PASSWORD, role: 'viewer' });
     await t.platform.identity.createOperator({ username: users.admin, password: PASSWORD, role: 'admin' });
@@ -100,19 +64,13 @@ describe('operator console in Chromium', () => {
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: CHROMIUM_ARGS,
       viewport: { width: 1360, height: 900 },
       locale: 'en-GB',
       timezoneId: 'Asia/Tokyo',
     });
     context.setDefaultTimeout(15_000);
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
-    page.on('console', (msg) => {
-      // Chromium logs every 4xx answer (the signed-out session probe's 401, the refused void's
-      // 409); those are expected here and shown in the UI. Script errors and 5xx are not.
-      if (msg.type() === 'error' && !/status of 4\d\d/.test(msg.text())) problems.push(`console error: ${msg.text()}`);
-    });
+    page = watchPage(context.pages()[0] ?? (await context.newPage()), problems);
   });
 
   after(async () => {
@@ -133,7 +91,7 @@ describe('operator console in Chromium', () => {
   });
 
   test('an operator logs in and finds the payment in the list', async () => {
-    await logIn(users.operator);
+    await logIn(page, users.operator);
     assert.match(page.url(), /\/console\/payments$/);
     const row = page.locator(`tr[data-payment-id="${payment.id}"]`);
     await row.waitFor();
@@ -215,7 +173,7 @@ describe('operator console in Chromium', () => {
   test('a viewer following a deep link logs in and is offered no actions', async () => {
     await logOut();
     await page.goto(`${base}/console/payments/${payment.id}`);
-    await logIn(users.viewer);
+    await logIn(page, users.viewer);
     assert.match(page.url(), new RegExp(`/console/payments/${payment.id}$`));
     await page.getByRole('heading', { name: 'Timeline' }).waitFor();
     assert.equal(await headerStatus(), 'captured');
@@ -229,7 +187,7 @@ describe('operator console in Chromium', () => {
 
   test('an admin repairs the state by hand, with a reason, and it shows on the timeline', async () => {
     await logOut();
-    await logIn(users.admin);
+    await logIn(page, users.admin);
     await page.goto(`${base}/console/payments/${payment.id}`);
     await page.getByRole('button', { name: 'Repair state…' }).click();
     const dialog = page.getByRole('dialog');
