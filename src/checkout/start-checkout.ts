@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { KessaiError } from '../errors/index.ts';
 import { DBOS } from '../workflows/index.ts';
-import type { Actor } from './context.ts';
+import { actorLabel, type Actor } from './context.ts';
 import type { CheckoutInput } from './checkout-steps.ts';
 import type { CheckoutWorkflow, RunOutcome } from './checkout-workflow.ts';
 import { findCart } from './get-cart.ts';
@@ -56,7 +56,7 @@ export async function startCheckout(ctx: CheckoutRunContext, workflow: CheckoutW
         request_hash: hash,
         order_id: `ord_${suffix(cartId)}_${attemptNo}`,
         currency: cart.currency,
-        created_by: actor.type === 'system' ? 'system' : `${actor.type}:${actor.id ?? ''}`,
+        created_by: actorLabel(actor),
       })
       .onConflict((oc) => oc.doNothing())
       .returningAll()

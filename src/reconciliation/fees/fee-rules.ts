@@ -1,5 +1,5 @@
 import { KessaiError } from '../../errors/index.ts';
-import { applyRate, decimal, decimalToString, isRoundingMode, type Decimal, type RoundingMode } from '../../money/index.ts';
+import { addDecimal, decimal, isRoundingMode, multiplyDecimal, roundDecimal, type Decimal, type RoundingMode } from '../../money/index.ts';
 
 /** The fee items of a settlement line, as the parsers name them. */
 export const FEE_ITEMS = ['acquirer', 'interchange', 'scheme', 'other', 'threeDS'] as const;
@@ -79,17 +79,13 @@ export function validateFeeRule(rule: FeeRule): FeeRule {
   return rule;
 }
 
-/** `amount × percent / 100`, unrounded, as an exact decimal; plus the fixed part. */
+/** `amount × percent / 100 + fixed`, unrounded, as an exact decimal. */
 function exact(amount: bigint, percent: string | undefined, fixed: bigint | undefined, field: string): Decimal {
-  const fromPercent = percent === undefined ? { coefficient: 0n, scale: 0 } : (() => {
-    const r = percentRate(percent, field);
-    return { coefficient: amount * r.coefficient, scale: r.scale };
-  })();
-  const f = fixed ?? 0n;
-  return { coefficient: fromPercent.coefficient + f * 10n ** BigInt(fromPercent.scale), scale: fromPercent.scale };
+  const fromPercent = percent === undefined ? decimal(0n) : multiplyDecimal(decimal(amount), percentRate(percent, field));
+  return addDecimal(fromPercent, decimal(fixed ?? 0n));
 }
 
-const roundTo = (d: Decimal, mode: RoundingMode) => applyRate(1n, decimalToString(d), mode);
+const roundTo = (d: Decimal, mode: RoundingMode) => roundDecimal(d, 0, mode).coefficient;
 
 /** One item's fee on `amount` (minor units, never negative: refunds are priced on their absolute amount). */
 export function applyFormula(amount: bigint, f: FeeFormula, mode: RoundingMode, field = 'formula'): bigint {
@@ -103,13 +99,11 @@ export function applyFormula(amount: bigint, f: FeeFormula, mode: RoundingMode, 
     } else {
       // Marginal: each slice at its band's percent; summed exactly, rounded once.
       let lower = 0n;
-      let sum: Decimal = { coefficient: 0n, scale: 0 };
+      let sum = decimal(0n);
       for (const b of bands) {
         if (base <= lower) break;
         const slice = (b.upTo === null || base < b.upTo ? base : b.upTo) - lower;
-        const part = exact(slice, b.percent, b.fixed, field);
-        const scale = Math.max(sum.scale, part.scale);
-        sum = { coefficient: sum.coefficient * 10n ** BigInt(scale - sum.scale) + part.coefficient * 10n ** BigInt(scale - part.scale), scale };
+        sum = addDecimal(sum, exact(slice, b.percent, b.fixed, field));
         if (b.upTo === null) break;
         lower = b.upTo;
       }

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { KessaiError } from '../../errors/index.ts';
-import { writeAudit, type Actor } from '../../events/index.ts';
-import { appendEvent } from '../../events/index.ts';
+import { actorLabel, appendEvent, writeAudit, type Actor } from '../../events/index.ts';
+import { compareDecimal, decimal } from '../../money/index.ts';
 import type { FxRateInput } from './parse-rates-csv.ts';
 import type { FxRateRow, FxSource, FxTables } from './fx-tables.ts';
 
@@ -12,7 +12,6 @@ export interface FxContext {
   onRatesChanged?: (changes: Array<{ date: string; base: string; quote: string }>, actor: Actor) => Promise<void>;
 }
 
-const who = (actor: Actor) => (actor.type === 'system' ? 'system' : `${actor.type}:${actor.id ?? ''}`);
 const auditActor = (actor: Actor) => ({ actorType: actor.type, actorId: actor.id, actorName: actor.name, requestId: actor.requestId ?? null, ip: actor.ip ?? null });
 
 async function effective(db: Kysely<FxTables>, keys: FxRateInput[]): Promise<Map<string, string>> {
@@ -36,7 +35,7 @@ export async function loadRates(ctx: FxContext, rates: FxRateInput[], source: Ex
     for (let i = 0; i < rates.length; i += 1000) {
       await trx
         .insertInto('fx_rates')
-        .values(rates.slice(i, i + 1000).map((r) => ({ rate_date: r.date, base: r.base, quote: r.quote, rate: r.rate, source, loaded_by: who(actor) })))
+        .values(rates.slice(i, i + 1000).map((r) => ({ rate_date: r.date, base: r.base, quote: r.quote, rate: r.rate, source, loaded_by: actorLabel(actor) })))
         .onConflict((oc) => oc.columns(['rate_date', 'base', 'quote', 'source']).doUpdateSet((eb) => ({ rate: eb.ref('excluded.rate'), loaded_by: eb.ref('excluded.loaded_by'), loaded_at: sql`now()` })))
         .execute();
     }
@@ -51,21 +50,7 @@ export async function loadRates(ctx: FxContext, rates: FxRateInput[], source: Ex
   return { loaded: rates.length, changed: changes };
 }
 
-/** Exact comparison of two decimal strings (numeric text from PostgreSQL or a file). */
-function compareRates(a: string, b: string): number {
-  const norm = (s: string) => {
-    const [w = '0', f = ''] = s.split('.');
-    return { w: w.replace(/^0+(?=\d)/, ''), f: f.replace(/0+$/, '') };
-  };
-  const x = norm(a);
-  const y = norm(b);
-  if (x.w.length !== y.w.length) return x.w.length < y.w.length ? -1 : 1;
-  if (x.w !== y.w) return x.w < y.w ? -1 : 1;
-  const len = Math.max(x.f.length, y.f.length);
-  const fx = x.f.padEnd(len, '0');
-  const fy = y.f.padEnd(len, '0');
-  return fx === fy ? 0 : fx < fy ? -1 : 1;
-}
+const compareRates = (a: string, b: string) => compareDecimal(decimal(a), decimal(b));
 
 /**
  * An operator's (admin's) rate for one day and pair, with the reason: it wins over loaded rates,
@@ -83,14 +68,14 @@ export async function overrideRate(ctx: FxContext, key: { date: string; base: st
     } else {
       await trx
         .insertInto('fx_rates')
-        .values({ rate_date: key.date, base: key.base, quote: key.quote, rate, source: 'manual', note, loaded_by: who(actor) })
-        .onConflict((oc) => oc.columns(['rate_date', 'base', 'quote', 'source']).doUpdateSet({ rate, note, loaded_by: who(actor), loaded_at: sql`now()` }))
+        .values({ rate_date: key.date, base: key.base, quote: key.quote, rate, source: 'manual', note, loaded_by: actorLabel(actor) })
+        .onConflict((oc) => oc.columns(['rate_date', 'base', 'quote', 'source']).doUpdateSet({ rate, note, loaded_by: actorLabel(actor), loaded_at: sql`now()` }))
         .execute();
     }
     const after = (await effective(trx, [{ ...key, rate: '1' }])).get(`${key.date} ${key.base}/${key.quote}`) ?? null;
     const details = { date: key.date, pair: `${key.base}/${key.quote}`, previous_rate: before, rate: after, override: rate, note };
     await writeAudit(trx, { ...auditActor(actor), action: rate === null ? 'fx_rate.override_removed' : 'fx_rate.overridden', targetType: 'fx_rate', targetId: `${key.date}:${key.base}/${key.quote}`, details });
-    await appendEvent(trx, { type: rate === null ? 'fx_rate.override_removed' : 'fx_rate.overridden', aggregateId: `fx:${key.date}:${key.base}/${key.quote}`, data: details, actor: who(actor) });
+    await appendEvent(trx, { type: rate === null ? 'fx_rate.override_removed' : 'fx_rate.overridden', aggregateId: `fx:${key.date}:${key.base}/${key.quote}`, data: details, actor: actorLabel(actor) });
     return { before, after };
   });
   const changed = result.before === null || result.after === null || compareRates(result.before, result.after) !== 0;
