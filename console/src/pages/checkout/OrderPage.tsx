@@ -12,7 +12,7 @@ import { useSession } from '../../session/session.tsx';
 import { CustomerCard } from './CustomerCard.tsx';
 import { CheckoutStatusBadge } from './CheckoutStatusBadge.tsx';
 import { MailsCard } from './MailsCard.tsx';
-import { actorText } from './format.ts';
+import { actorText } from '../../components/EventTimeline.tsx';
 import './checkout.css';
 
 /** Amounts in recorded data arrive as JSON numbers or digit strings (int8). */

@@ -1,8 +1,7 @@
 import type { TimelineEntry } from '../../api/types.ts';
 import { Money } from '../../components/Money.tsx';
-import { formatDateTime, humanize } from '../../lib/format.ts';
-import { useSession } from '../../session/session.tsx';
-import { actorText } from './format.ts';
+import { humanize } from '../../lib/format.ts';
+import { EventTimeline, type Tone } from '../../components/EventTimeline.tsx';
 
 // Shown elsewhere on the page.
 const HIDDEN_KEYS = new Set(['currency', 'cart_id']);
@@ -46,7 +45,7 @@ function DataChips({ data, currency }: { data: unknown; currency: string }) {
   );
 }
 
-function toneOf(type: string): 'ok' | 'bad' | 'warn' | 'info' {
+function toneOf(type: string): Tone {
   if (/(failed)$/.test(type)) return 'bad';
   if (/(attention|rerun)/.test(type)) return 'warn';
   if (/(completed|committed)$/.test(type)) return 'ok';
@@ -55,32 +54,5 @@ function toneOf(type: string): 'ok' | 'bad' | 'warn' | 'info' {
 
 /** What happened to the run (stock, attention, re-runs, completion), newest first, with who. */
 export function RunTimeline({ entries, currency }: { entries: TimelineEntry[]; currency: string }) {
-  const { me } = useSession();
-  const newestFirst = [...entries].sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
-  return (
-    <section className="card" aria-labelledby="run-timeline-title">
-      <h2 id="run-timeline-title" className="card-title">
-        Timeline <span className="muted small">{entries.length}</span>
-      </h2>
-      {newestFirst.length === 0 ? (
-        <p className="muted small">No events recorded.</p>
-      ) : (
-        <ol className="timeline" data-testid="timeline">
-          {newestFirst.map((e) => (
-            <li key={e.id} className={`timeline-item tone-${toneOf(e.type)}`} data-type={e.type}>
-              <span className="timeline-dot" aria-hidden="true" />
-              <div className="timeline-head">
-                <strong className="timeline-type">{humanize(e.type)}</strong>
-                <span className="muted small">by {actorText(e.actor, me)}</span>
-                <time className="muted small timeline-time" dateTime={e.created_at}>
-                  {formatDateTime(e.created_at)}
-                </time>
-              </div>
-              <DataChips data={e.data} currency={currency} />
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
-  );
+  return <EventTimeline entries={entries} titleId="run-timeline-title" tone={toneOf} details={(e) => <DataChips data={e.data} currency={currency} />} />;
 }

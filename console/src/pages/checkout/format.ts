@@ -64,10 +64,3 @@ export function useNow(everyMs = 15_000): number {
   return now;
 }
 
-/** Actors arrive as `operator:op_…`, `api_key:key_…` or `system`. */
-export function actorText(actor: unknown, me: { type: string; id: string; name: string }): string {
-  if (actor === null || actor === undefined || actor === '') return 'system';
-  if (actor === `${me.type}:${me.id}`) return `you (${me.name})`;
-  if (typeof actor === 'string') return actor.replace(':', ' ');
-  return JSON.stringify(actor);
-}

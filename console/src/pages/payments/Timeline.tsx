@@ -1,20 +1,7 @@
 import type { TimelineEntry } from '../../api/types.ts';
 import { Money } from '../../components/Money.tsx';
-import { formatDateTime, humanize } from '../../lib/format.ts';
-import { useSession } from '../../session/session.tsx';
-
-/** Actors arrive as `operator:op_…`, `api_key:key_…` or `system`. */
-function actorText(actor: unknown, me: { type: string; id: string; name: string }): string {
-  if (actor === null || actor === undefined) return 'system';
-  if (actor === `${me.type}:${me.id}`) return `you (${me.name})`;
-  if (typeof actor === 'string') return actor.replace(':', ' ');
-  if (typeof actor === 'object') {
-    const a = actor as { type?: unknown; name?: unknown; id?: unknown };
-    const who = a.name ?? a.id;
-    if (who !== undefined && who !== null) return a.type ? `${String(who)} (${String(a.type)})` : String(who);
-  }
-  return JSON.stringify(actor);
-}
+import { humanize } from '../../lib/format.ts';
+import { EventTimeline, type Tone } from '../../components/EventTimeline.tsx';
 
 // Shown elsewhere on the page (the event type says the kind; the header, the order).
 const HIDDEN_KEYS = new Set(['currency', 'kind', 'order_id']);
@@ -48,7 +35,7 @@ function DataChips({ data, currency }: { data: unknown; currency: string }) {
   );
 }
 
-function toneOf(type: string): 'ok' | 'bad' | 'warn' | 'info' {
+function toneOf(type: string): Tone {
   if (/(declined|failed)$/.test(type)) return 'bad';
   if (/(unknown|repaired|attention)/.test(type)) return 'warn';
   if (/(captured|refunded|voided)$/.test(type)) return 'ok';
@@ -57,32 +44,5 @@ function toneOf(type: string): 'ok' | 'bad' | 'warn' | 'info' {
 
 /** What happened to the payment, newest first, with who did it. */
 export function Timeline({ entries, currency }: { entries: TimelineEntry[]; currency: string }) {
-  const { me } = useSession();
-  const newestFirst = [...entries].sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : 0));
-  return (
-    <section className="card" aria-labelledby="timeline-title">
-      <h2 id="timeline-title" className="card-title">
-        Timeline <span className="muted small">{entries.length}</span>
-      </h2>
-      {newestFirst.length === 0 ? (
-        <p className="muted small">No events recorded.</p>
-      ) : (
-        <ol className="timeline" data-testid="timeline">
-          {newestFirst.map((e) => (
-            <li key={e.id} className={`timeline-item tone-${toneOf(e.type)}`} data-type={e.type}>
-              <span className="timeline-dot" aria-hidden="true" />
-              <div className="timeline-head">
-                <strong className="timeline-type">{humanize(e.type)}</strong>
-                <span className="muted small">by {actorText(e.actor, me)}</span>
-                <time className="muted small timeline-time" dateTime={e.created_at}>
-                  {formatDateTime(e.created_at)}
-                </time>
-              </div>
-              <DataChips data={e.data} currency={currency} />
-            </li>
-          ))}
-        </ol>
-      )}
-    </section>
-  );
+  return <EventTimeline entries={entries} titleId="timeline-title" tone={toneOf} details={(e) => <DataChips data={e.data} currency={currency} />} />;
 }
