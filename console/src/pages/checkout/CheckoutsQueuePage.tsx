@@ -7,6 +7,7 @@ import { navigate, useLocation } from '../../lib/router.tsx';
 import { useFetch } from '../../lib/useFetch.ts';
 import { CheckoutsTable } from './CheckoutsTable.tsx';
 import './checkout.css';
+import { Pager } from '../../components/Pager.tsx';
 
 /** `?status=` absent means the queue; `all` means every run. */
 function statusFrom(search: URLSearchParams): CheckoutStatus | '' {
@@ -71,25 +72,7 @@ export function CheckoutsQueuePage() {
       )}
       {!data && loading && <div className="empty">Loading checkout runs…</div>}
 
-      <footer className="pager" aria-label="Pages">
-        <span className="muted">
-          {data ? `${data.data.length} run${data.data.length === 1 ? '' : 's'} on this page` : ''}
-          {loading && data ? ' · refreshing…' : ''}
-        </span>
-        <div className="pager-buttons">
-          <button type="button" className="btn" disabled={onFirstPage} onClick={() => go({ status })}>
-            {queue ? '⇤ Oldest' : '⇤ Newest'}
-          </button>
-          <button
-            type="button"
-            className="btn"
-            disabled={!data?.has_more || !data.next_cursor}
-            onClick={() => data?.next_cursor && go({ status, starting_after: data.next_cursor })}
-          >
-            Next →
-          </button>
-        </div>
-      </footer>
+      <Pager page={data} noun={['run', 'runs']} loading={loading} onFirstPage={onFirstPage} firstLabel={queue ? '⇤ Oldest' : '⇤ Newest'} first={() => go({ status })} next={(cursor) => go({ status, starting_after: cursor })} />
     </div>
   );
 }

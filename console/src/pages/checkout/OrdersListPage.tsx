@@ -7,6 +7,7 @@ import { Link, navigate, useLocation } from '../../lib/router.tsx';
 import { useFetch } from '../../lib/useFetch.ts';
 import { CheckoutStatusBadge } from './CheckoutStatusBadge.tsx';
 import './checkout.css';
+import { Pager } from '../../components/Pager.tsx';
 
 /** Orders placed by checkouts, newest first; the page cursor lives in the URL. */
 export function OrdersListPage() {
@@ -95,25 +96,7 @@ export function OrdersListPage() {
       {data && data.data.length === 0 && <div className="empty">{onFirstPage ? 'No orders yet.' : 'No more orders.'}</div>}
       {!data && loading && <div className="empty">Loading orders…</div>}
 
-      <footer className="pager" aria-label="Pages">
-        <span className="muted">
-          {data ? `${data.data.length} order${data.data.length === 1 ? '' : 's'} on this page` : ''}
-          {loading && data ? ' · refreshing…' : ''}
-        </span>
-        <div className="pager-buttons">
-          <button type="button" className="btn" disabled={onFirstPage} onClick={() => navigate('/orders')}>
-            ⇤ Newest
-          </button>
-          <button
-            type="button"
-            className="btn"
-            disabled={!data?.has_more || !data.next_cursor}
-            onClick={() => data?.next_cursor && navigate(withQuery('/orders', { starting_after: data.next_cursor }))}
-          >
-            Next →
-          </button>
-        </div>
-      </footer>
+      <Pager page={data} noun={['order', 'orders']} loading={loading} onFirstPage={onFirstPage} first={() => navigate('/orders')} next={(cursor) => navigate(withQuery('/orders', { starting_after: cursor }))} />
     </div>
   );
 }

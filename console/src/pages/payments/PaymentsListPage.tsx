@@ -5,6 +5,7 @@ import { navigate, useLocation } from '../../lib/router.tsx';
 import { useFetch } from '../../lib/useFetch.ts';
 import { PaymentFilterBar } from './PaymentFilterBar.tsx';
 import { PaymentsTable } from './PaymentsTable.tsx';
+import { Pager } from '../../components/Pager.tsx';
 
 function filtersFrom(search: URLSearchParams): PaymentFilters {
   const attention = search.get('needs_attention');
@@ -48,25 +49,7 @@ export function PaymentsListPage() {
       )}
       {!data && loading && <div className="empty">Loading payments…</div>}
 
-      <footer className="pager" aria-label="Pages">
-        <span className="muted">
-          {data ? `${data.data.length} payment${data.data.length === 1 ? '' : 's'} on this page` : ''}
-          {loading && data ? ' · refreshing…' : ''}
-        </span>
-        <div className="pager-buttons">
-          <button type="button" className="btn" disabled={onFirstPage} onClick={() => go({ ...filters, starting_after: '' })}>
-            ⇤ Newest
-          </button>
-          <button
-            type="button"
-            className="btn"
-            disabled={!data?.has_more || !data.next_cursor}
-            onClick={() => data?.next_cursor && go({ ...filters, starting_after: data.next_cursor })}
-          >
-            Next →
-          </button>
-        </div>
-      </footer>
+      <Pager page={data} noun={['payment', 'payments']} loading={loading} onFirstPage={onFirstPage} first={() => go({ ...filters, starting_after: '' })} next={(cursor) => go({ ...filters, starting_after: cursor })} />
     </div>
   );
 }

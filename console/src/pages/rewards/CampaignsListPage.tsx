@@ -10,6 +10,7 @@ import { BudgetBar } from './BudgetBar.tsx';
 import { CampaignStatusBadge } from './CampaignStatusBadge.tsx';
 import { formatDay } from './format.ts';
 import './rewards.css';
+import { Pager } from '../../components/Pager.tsx';
 
 function statusFrom(search: URLSearchParams): CampaignStatus | '' {
   const s = search.get('status');
@@ -125,25 +126,7 @@ export function CampaignsListPage() {
       )}
       {!data && loading && <div className="empty">Loading campaigns…</div>}
 
-      <footer className="pager" aria-label="Pages">
-        <span className="muted">
-          {data ? `${data.data.length} campaign${data.data.length === 1 ? '' : 's'} on this page` : ''}
-          {loading && data ? ' · refreshing…' : ''}
-        </span>
-        <div className="pager-buttons">
-          <button type="button" className="btn" disabled={onFirstPage} onClick={() => go({ status })}>
-            ⇤ Newest
-          </button>
-          <button
-            type="button"
-            className="btn"
-            disabled={!data?.has_more || !data.next_cursor}
-            onClick={() => data?.next_cursor && go({ status, starting_after: data.next_cursor })}
-          >
-            Next →
-          </button>
-        </div>
-      </footer>
+      <Pager page={data} noun={['campaign', 'campaigns']} loading={loading} onFirstPage={onFirstPage} first={() => go({ status })} next={(cursor) => go({ status, starting_after: cursor })} />
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { Link, navigate, useLocation } from '../../lib/router.tsx';
 import { useFetch } from '../../lib/useFetch.ts';
 import { formatPoints } from './format.ts';
 import './rewards.css';
+import { Pager } from '../../components/Pager.tsx';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,63}$/;
 
@@ -220,22 +221,7 @@ export function CustomerPage({ id }: { id: string }) {
                 Ledger <span className="muted small">newest first</span>
               </h2>
               {points.data && <LedgerTable points={points.data} />}
-              <footer className="pager" aria-label="Ledger pages">
-                <span className="muted">{points.data ? `${points.data.ledger.data.length} entries on this page` : ''}</span>
-                <div className="pager-buttons">
-                  <button type="button" className="btn" disabled={!startingAfter} onClick={() => navigate(base)}>
-                    ⇤ Newest
-                  </button>
-                  <button
-                    type="button"
-                    className="btn"
-                    disabled={!points.data?.ledger.has_more || !points.data.ledger.next_cursor}
-                    onClick={() => points.data?.ledger.next_cursor && navigate(withQuery(base, { starting_after: points.data.ledger.next_cursor }))}
-                  >
-                    Older →
-                  </button>
-                </div>
-              </footer>
+              <Pager page={points.data?.ledger} noun={['entry', 'entries']} label="Ledger pages" nextLabel="Older →" onFirstPage={!startingAfter} first={() => navigate(base)} next={(cursor) => navigate(withQuery(base, { starting_after: cursor }))} />
             </section>
           </div>
           <div className="payment-side">{customer.data && <CopyCard customer={customer.data} />}</div>
