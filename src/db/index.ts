@@ -6,6 +6,7 @@ import type { SharedTables } from './tables.ts';
 export { createPool, withTransaction, type Pool, type PoolClient } from './pool.ts';
 export { migrate, readMigrations, MigrationError } from './migrate.ts';
 export { bulkUpdateById } from './bulk-update.ts';
+export { listen, type Listener, type ListenOptions } from './listen.ts';
 export { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.ts';
 export { newId, newSecret } from './ids.ts';
 export type * from './tables.ts';

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { listen } from '../db/index.ts';
 import type { Logger } from 'pino';
 
 /** Notified (by a trigger) when events are written, and when a delivery is retried by hand. */
@@ -10,63 +10,24 @@ export interface WakeUps {
 }
 
 /**
- * LISTENs on its own connection (not one of the pool's) and calls `onWake` for every
- * notification. A lost connection is re-opened after a pause; meanwhile the worker's polling
- * still finds the work, only later.
+ * Calls `onWake` for every notification, and after every (re)connection (whatever was written
+ * while nobody listened is found then rather than at the next poll). While the connection is
+ * down, the worker's polling still finds the work, only later.
  */
 export function listenForWakeUps(databaseUrl: string, onWake: () => void, logger: Logger): WakeUps {
-  let client: pg.Client | null = null;
-  let connecting: Promise<void> | null = null;
-  let closed = false;
-  let timer: NodeJS.Timeout | null = null;
-
-  const reconnectLater = () => {
-    if (closed || timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      connecting = connect();
-    }, RECONNECT_MS);
-    timer.unref();
-  };
-
-  async function connect(): Promise<void> {
-    const c = new pg.Client({ connectionString: databaseUrl, application_name: 'kessai-webhooks' });
-    c.on('notification', () => onWake());
-    c.on('error', (err) => logger.warn({ err }, 'webhook wake-up connection failed; polling until it is back'));
-    c.on('end', () => {
-      if (client !== c) return;
-      client = null;
-      reconnectLater();
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${WAKE_CHANNEL}`);
-    } catch (err) {
-      await c.end().catch(() => {});
-      if (!closed) {
-        logger.warn({ err }, 'could not LISTEN for webhook wake-ups; polling until it works');
-        reconnectLater();
-      }
-      return;
-    }
-    if (closed) {
-      await c.end().catch(() => {});
-      return;
-    }
-    client = c;
-    // Whatever was written while nobody listened is found now rather than at the next poll.
-    onWake();
-  }
-
-  connecting = connect();
+  const listener = listen({
+    databaseUrl,
+    channel: WAKE_CHANNEL,
+    applicationName: 'kessai-webhooks',
+    logger,
+    what: 'webhook wake-ups (polling meanwhile)',
+    onNotification: () => onWake(),
+    onConnected: onWake,
+    delayMs: RECONNECT_MS,
+  });
   return {
     async close() {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      await connecting;
-      const c = client;
-      client = null;
-      await c?.end().catch(() => {});
+      await (await listener).close();
     },
   };
 }

@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { listen } from '../../db/index.ts';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { RewardsTables } from '../tables.ts';
@@ -35,11 +35,7 @@ const MAX_RECONNECT_MS = 10_000;
 export async function startSnapshotSync(options: SnapshotSyncOptions): Promise<SnapshotSync> {
   const { db, snapshot, logger } = options;
   const baseDelay = options.reconnectMs ?? 1000;
-  let client: pg.Client | null = null;
   let closed = false;
-  let timer: NodeJS.Timeout | null = null;
-  let delay = baseDelay;
-  let started = false;
   // One change at a time, in arrival order; a failed step schedules a complete reload.
   let queue: Promise<void> = Promise.resolve();
 
@@ -76,61 +72,30 @@ export async function startSnapshotSync(options: SnapshotSyncOptions): Promise<S
     }
   }
 
-  const reconnectLater = () => {
-    if (closed || timer) return;
-    timer = setTimeout(() => {
-      timer = null;
-      void connect().catch(() => {});
-    }, delay);
-    timer.unref();
-    delay = Math.min(delay * 2, MAX_RECONNECT_MS);
-  };
-
-  async function connect(): Promise<void> {
-    const c = new pg.Client({ connectionString: options.databaseUrl, application_name: 'kessai-rewards' });
-    c.on('notification', (msg) => {
-      const change = msg.channel === REWARDS_CHANNEL && msg.payload ? decodeChange(msg.payload) : null;
+  const listener = await listen({
+    databaseUrl: options.databaseUrl,
+    channel: REWARDS_CHANNEL,
+    applicationName: 'kessai-rewards',
+    logger,
+    what: 'rewards snapshot (serving the last snapshot meanwhile)',
+    onNotification: (payload) => {
+      const change = payload ? decodeChange(payload) : null;
       if (change) void enqueue(() => applyChange(change));
-      else logger.warn({ payload: msg.payload }, 'unknown rewards notification ignored');
-    });
-    c.on('error', (err) => logger.warn({ err }, 'rewards snapshot connection failed; serving the last snapshot until it is back'));
-    c.on('end', () => {
-      if (client !== c) return;
-      client = null;
-      reconnectLater();
-    });
-    try {
-      await c.connect();
-      await c.query(`LISTEN ${REWARDS_CHANNEL}`);
-    } catch (err) {
-      await c.end().catch(() => {});
-      // The first attempt's failure fails the start; later ones are retried.
-      if (!closed && started) {
-        logger.warn({ err }, 'could not LISTEN for rewards changes; retrying');
-        reconnectLater();
-      }
-      throw err;
-    }
-    if (closed) {
-      await c.end().catch(() => {});
-      return;
-    }
-    client = c;
-    delay = baseDelay;
-    await enqueue(reloadAll);
-  }
+      else logger.warn({ payload }, 'unknown rewards notification ignored');
+    },
+    // LISTEN first, reload second: nothing committed in between is lost.
+    onConnected: () => enqueue(reloadAll),
+    delayMs: baseDelay,
+    maxDelayMs: MAX_RECONNECT_MS,
+    failFirst: true,
+  });
 
   async function close(): Promise<void> {
     closed = true;
-    if (timer) clearTimeout(timer);
-    const c = client;
-    client = null;
-    await c?.end().catch(() => {});
+    await listener.close();
     await queue;
   }
 
-  await connect();
-  started = true;
   if (!snapshot.ready) {
     await close();
     throw new Error('the rewards snapshot could not be loaded');
@@ -138,7 +103,7 @@ export async function startSnapshotSync(options: SnapshotSyncOptions): Promise<S
   return {
     apply: (change) => enqueue(() => applyChange(change)),
     get listening() {
-      return client !== null;
+      return listener.listening;
     },
     close,
   };
