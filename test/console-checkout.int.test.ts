@@ -1,12 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.ts';
-import { CHROMIUM, CHROMIUM_ARGS, PASSWORD, listen, logIn, prepareBrowserTest, watchPage } from './support/browser.ts';
+import { PASSWORD, listen, logIn, openConsoleBrowser, prepareBrowserTest } from './support/browser.ts';
 import { checkoutBody, postCheckout, readyCart, settledCheckout } from './support/checkout.ts';
 import { DBOS } from '../src/workflows/index.ts';
 import { freePort, startFakeSmtpServer, type FakeSmtpServer } from './fakes/fake-smtp-server.ts';
@@ -41,9 +41,8 @@ interface RunView {
 
 let t: TestApp;
 let base: string;
-let context: BrowserContext;
+let browser: { page: Page; close(): Promise<void> } | undefined;
 let page: Page;
-let userDataDir: string;
 let smtpPort: number;
 let smtp: FakeSmtpServer | null = null;
 const problems: string[] = [];
@@ -112,22 +111,12 @@ describe('console checkout pages in Chromium', () => {
     await t.platform.identity.createOperator({ username: users.viewer, password: PASSWORD, role: 'viewer' });
     run = await checkoutNeedingAttention();
 
-    userDataDir = mkdtempSync(join(tmpdir(), 'kessai-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1360, height: 900 },
-      locale: 'en-GB',
-      timezoneId: 'Asia/Tokyo',
-    });
-    context.setDefaultTimeout(20_000);
-    page = watchPage(context.pages()[0] ?? (await context.newPage()), problems);
+    browser = await openConsoleBrowser(problems, 20_000);
+    page = browser.page;
   });
 
   after(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await t?.close();
     await smtp?.close();
   });

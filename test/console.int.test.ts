@@ -1,12 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestApp, type TestApp } from './support/app.ts';
-import { CHROMIUM, CHROMIUM_ARGS, PASSWORD, listen, logIn, prepareBrowserTest, watchPage } from './support/browser.ts';
+import { PASSWORD, listen, logIn, openConsoleBrowser, prepareBrowserTest } from './support/browser.ts';
 
 /**
  * The operator console in a real browser (Debian's Chromium driven by playwright-core), against
@@ -22,9 +21,8 @@ const SCREENSHOT_REPAIR = join(tmpdir(), 'kessai-console-repair.png');
 
 let t: TestApp;
 let base: string;
-let context: BrowserContext;
+let browser: { page: Page; close(): Promise<void> } | undefined;
 let page: Page;
-let userDataDir: string;
 const problems: string[] = [];
 const users = { operator: `op_${randomUUID().slice(0, 8)}`, viewer: `view_${randomUUID().slice(0, 8)}`, admin: `adm_${randomUUID().slice(0, 8)}` };
 let payment: { id: string; order_id: string };
@@ -60,22 +58,12 @@ describe('operator console in Chromium', () => {
     await t.platform.identity.createOperator({ username: users.admin, password: PASSWORD, role: 'admin' });
     payment = await createPayment(`ord_${randomUUID().slice(0, 8)}`);
 
-    userDataDir = mkdtempSync(join(tmpdir(), 'kessai-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_ARGS,
-      viewport: { width: 1360, height: 900 },
-      locale: 'en-GB',
-      timezoneId: 'Asia/Tokyo',
-    });
-    context.setDefaultTimeout(15_000);
-    page = watchPage(context.pages()[0] ?? (await context.newPage()), problems);
+    browser = await openConsoleBrowser(problems, 15_000);
+    page = browser.page;
   });
 
   after(async () => {
-    await context?.close();
-    if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+    await browser?.close();
     await t?.close();
   });
 

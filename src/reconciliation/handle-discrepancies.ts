@@ -4,6 +4,8 @@ import { appendEvents } from '../events/index.ts';
 import { actorLabel, type Actor, type ReconciliationContext } from './context.ts';
 import { nextState, REASON_REQUIRED, type DiscrepancyAction } from './discrepancy-transitions.ts';
 
+const EVENT_OF: Record<DiscrepancyAction, string> = { start: 'discrepancy.started', resolve: 'discrepancy.resolved', reopen: 'discrepancy.reopened', note: 'discrepancy.noted' };
+
 /**
  * One action on one or many discrepancies (a bulk action), all or none: the rows are locked in
  * id order (two bulk actions never deadlock), every one must allow the action, and each change
@@ -47,7 +49,7 @@ export async function handleDiscrepancies(ctx: ReconciliationContext, ids: strin
       .execute();
     await appendEvents(
       trx,
-      rows.map((r) => ({ type: `discrepancy.${action === 'note' ? 'noted' : action === 'start' ? 'started' : action === 'resolve' ? 'resolved' : 'reopened'}`, aggregateId: r.id, data: { from: r.state, to: nextState(r.state, action), reason }, actor: who })),
+      rows.map((r) => ({ type: EVENT_OF[action], aggregateId: r.id, data: { from: r.state, to: nextState(r.state, action), reason }, actor: who })),
     );
     return rows.map((r) => ({ id: r.id, from: r.state, to: nextState(r.state, action)! }));
   });

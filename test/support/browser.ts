@@ -2,10 +2,11 @@
 // its sources, the app listening on a free port, a page that records script errors, and login.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import type { TestApp } from './app.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -65,4 +66,29 @@ export async function logIn(page: Page, username: string): Promise<void> {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('button', { name: 'Log out' }).waitFor();
+}
+
+/**
+ * A headless Chromium with its own profile directory, one page watched for problems; `close`
+ * closes it and removes the profile.
+ */
+export async function openConsoleBrowser(problems: string[], timeoutMs: number): Promise<{ page: Page; close(): Promise<void> }> {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'kessai-chromium-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1360, height: 900 },
+    locale: 'en-GB',
+    timezoneId: 'Asia/Tokyo',
+  });
+  context.setDefaultTimeout(timeoutMs);
+  const page = watchPage(context.pages()[0] ?? (await context.newPage()), problems);
+  return {
+    page,
+    async close() {
+      await context.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
 }
