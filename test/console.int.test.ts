@@ -207,6 +207,26 @@ describe('operator console in Chromium', () => {
     await page.screenshot({ path: SCREENSHOT_LIST, fullPage: true });
   });
 
+  test('the list pages on to older payments and back', async () => {
+    for (let i = 0; i < 55; i++) await createPayment(`ord_page_${i}_${randomUUID().slice(0, 6)}`);
+    await page.goto(`${base}/console/payments`);
+    const ids = () => page.locator('tr[data-payment-id]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-payment-id')));
+    await page.locator('tr[data-payment-id]').first().waitFor();
+    const first = await ids();
+    assert.equal(first.length, 50);
+    assert.equal(await page.getByRole('button', { name: '← Previous' }).isDisabled(), true, 'nothing newer than the newest page');
+    await page.getByRole('button', { name: 'Next →' }).click();
+    await page.waitForURL(/starting_after=/);
+    await page.locator(`tr[data-payment-id="${first[0]}"]`).waitFor({ state: 'detached' });
+    const second = await ids();
+    assert.ok(second.length > 0 && second.every((id) => !first.includes(id)));
+    await page.getByRole('button', { name: '← Previous' }).click();
+    await page.waitForURL(/ending_before=/);
+    await page.locator(`tr[data-payment-id="${first[0]}"]`).waitFor();
+    assert.deepEqual(await ids(), first, 'back is the same page');
+    assert.equal(await page.getByRole('button', { name: '← Previous' }).isDisabled(), true);
+  });
+
   test('no script errors on any page', () => {
     assert.deepEqual(problems, []);
   });

@@ -22,7 +22,7 @@ export interface KessaiConfig {
   capture: { schedule: string; ratePerSecond: Record<string, number>; maxAttempts: number; retryBaseMs: number; workerConcurrency: number; callParallelism: number };
   janitor: { schedule: string; pendingAfterSeconds: number };
   /** Outgoing webhooks; `pollMs` is how often workers look for events and due deliveries. */
-  webhooks: { maxAttempts: number; baseDelayMs: number; timeoutMs: number; pollMs: number };
+  webhooks: { maxAttempts: number; baseDelayMs: number; timeoutMs: number; pollMs: number; allowPrivateNetworks: boolean };
   console: { sessionTtlHours: number; secureCookies: boolean };
   /** Outgoing mail: SMTP when `smtpUrl` is set, otherwise `.eml` files under `dir` (development). */
   mail: { smtpUrl: string | undefined; from: string; dir: string };
@@ -183,6 +183,7 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
       baseDelayMs: r.int('KESSAI_WEBHOOK_BASE_DELAY_MS', 1000, 1, 3_600_000),
       timeoutMs: r.int('KESSAI_WEBHOOK_TIMEOUT_MS', 10_000, 100, 120_000),
       pollMs: r.int('KESSAI_WEBHOOK_POLL_MS', 500, 10, 60_000),
+      allowPrivateNetworks: r.bool('KESSAI_WEBHOOK_ALLOW_PRIVATE', false),
     },
     console: {
       sessionTtlHours: r.int('KESSAI_SESSION_TTL_HOURS', 12, 1, 24 * 30),

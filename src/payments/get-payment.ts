@@ -55,10 +55,16 @@ export interface PaymentFilter {
   limit: number;
   /** Cursor: the id of the last payment of the previous page (ids are time-ordered). */
   startingAfter?: string;
+  /** Cursor back: the id of the first payment of the page after this one. */
+  endingBefore?: string;
 }
 
+/**
+ * A page of payments, newest first. `startingAfter` pages on to older payments, `endingBefore`
+ * back to newer ones; `next_cursor` and `prev_cursor` say whether there is a page that way.
+ */
 export async function listPayments(ctx: PaymentsContext, f: PaymentFilter) {
-  let q = ctx.db.selectFrom('payments').selectAll().orderBy('id', 'desc').limit(f.limit + 1);
+  let q = ctx.db.selectFrom('payments').selectAll();
   if (f.status) q = q.where('status', '=', f.status);
   if (f.provider) q = q.where('provider', '=', f.provider);
   if (f.orderId) q = q.where('order_id', '=', f.orderId);
@@ -66,13 +72,20 @@ export async function listPayments(ctx: PaymentsContext, f: PaymentFilter) {
   if (f.needsAttention !== undefined) q = q.where('needs_attention', '=', f.needsAttention);
   if (f.createdFrom) q = q.where('created_at', '>=', f.createdFrom);
   if (f.createdTo) q = q.where('created_at', '<', f.createdTo);
-  if (f.startingAfter) q = q.where('id', '<', f.startingAfter);
-  const rows = await q.execute();
+  if (f.endingBefore) {
+    const rows = await q.where('id', '>', f.endingBefore).orderBy('id', 'asc').limit(f.limit + 1).execute();
+    const page = rows.slice(0, f.limit).reverse();
+    const older = page.length > 0 ? page[page.length - 1]!.id : null;
+    return { data: page.map(presentPayment), has_more: older !== null, next_cursor: older, prev_cursor: rows.length > f.limit ? page[0]!.id : null };
+  }
+  const rows = await (f.startingAfter ? q.where('id', '<', f.startingAfter) : q).orderBy('id', 'desc').limit(f.limit + 1).execute();
   const page = rows.slice(0, f.limit);
+  const newer = f.startingAfter && page.length > 0 ? await q.select((eb) => eb.lit(1).as('one')).where('id', '>', page[0]!.id).limit(1).executeTakeFirst() : undefined;
   return {
     data: page.map(presentPayment),
     has_more: rows.length > f.limit,
     next_cursor: rows.length > f.limit ? page[page.length - 1]!.id : null,
+    prev_cursor: newer ? page[0]!.id : null,
   };
 }
 

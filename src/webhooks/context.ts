@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Dispatcher } from 'undici';
 import type { WebhookMetrics } from './metrics.ts';
 import type { WebhooksTables } from './tables.ts';
 
@@ -12,6 +13,8 @@ export interface WebhookSettings {
   timeoutMs: number;
   /** How often the worker looks for new events and due deliveries without a wake-up. */
   pollMs: number;
+  /** Whether endpoints may be on loopback, private or reserved addresses (development, tests). */
+  allowPrivateNetworks: boolean;
 }
 
 /** What the webhooks use cases run on. */
@@ -20,6 +23,8 @@ export interface WebhooksContext {
   logger: Logger;
   settings: WebhookSettings;
   metrics: WebhookMetrics;
+  /** What deliveries connect through: refuses blocked addresses unless private networks are allowed. */
+  dispatcher: Dispatcher;
 }
 
 export type { Actor } from '../events/index.ts';

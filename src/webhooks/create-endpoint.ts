@@ -19,7 +19,7 @@ export function newWebhookSecret(): string {
  * is in this answer and the rotation's only.
  */
 export async function createEndpoint(ctx: WebhooksContext, input: CreateEndpointInput, actor: Actor): Promise<EndpointView> {
-  const url = parseEndpointUrl(input.url);
+  const url = parseEndpointUrl(input.url, ctx.settings);
   const row = await ctx.db.transaction().execute(async (trx) => {
     const created = await trx
       .insertInto('webhook_endpoints')

@@ -1,5 +1,6 @@
 import { KessaiError } from '../errors/index.ts';
 import { writeAudit } from '../events/index.ts';
+import { blockedHost } from './address-policy.ts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Actor } from './context.ts';
 import type { WebhooksTables } from './tables.ts';
@@ -7,7 +8,7 @@ import type { WebhooksTables } from './tables.ts';
 export const MAX_URL_LENGTH = 2048;
 
 /** An absolute http(s) URL, as the endpoint will store it; anything else is a field error. */
-export function parseEndpointUrl(raw: string): string {
+export function parseEndpointUrl(raw: string, { allowPrivateNetworks }: { allowPrivateNetworks: boolean }): string {
   let url: URL;
   try {
     url = new URL(raw.trim());
@@ -18,6 +19,8 @@ export function parseEndpointUrl(raw: string): string {
     throw new KessaiError('KS_ERR_VALIDATION', `url must use http or https, not ${url.protocol.slice(0, -1)}`, { field: 'url' });
   }
   if (!url.hostname) throw new KessaiError('KS_ERR_VALIDATION', 'url must name a host', { field: 'url' });
+  const refused = allowPrivateNetworks ? null : blockedHost(url.hostname);
+  if (refused) throw new KessaiError('KS_ERR_VALIDATION', `url must point to a public address: ${refused}`, { field: 'url' });
   if (url.href.length > MAX_URL_LENGTH) throw new KessaiError('KS_ERR_VALIDATION', `url must be at most ${MAX_URL_LENGTH} characters`, { field: 'url' });
   return url.href;
 }

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { Agent } from 'undici';
+import { guardedLookup } from './address-policy.ts';
 import { withDomainTables, type Db } from '../db/index.ts';
 import type { WebhookSettings, WebhooksContext } from './context.ts';
 import { deliverDueWebhooks } from './deliver-due.ts';
@@ -38,6 +40,7 @@ export function createWebhooks(deps: WebhooksDeps) {
     logger: deps.logger.child({ component: 'webhooks' }),
     settings: deps.settings,
     metrics: createWebhookMetrics(deps.metrics),
+    dispatcher: new Agent(deps.settings.allowPrivateNetworks ? {} : { connect: { lookup: guardedLookup() } }),
   };
   let worker: WebhookWorker | null = null;
   return {

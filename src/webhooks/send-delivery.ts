@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import { fetch, type Response } from 'undici';
+import { blockedHost } from './address-policy.ts';
 import { VERSION } from '../version.ts';
 import { releaseDeliveries, type ClaimedDelivery } from './claim-deliveries.ts';
 import type { WebhooksContext } from './context.ts';
@@ -30,7 +32,11 @@ export async function sendDelivery(ctx: WebhooksContext, delivery: ClaimedDelive
   let statusCode: number | null = null;
   let error: string | null = null;
   try {
+    // IP literals are connected to without a lookup: the guarded lookup never sees them.
+    const refused = ctx.settings.allowPrivateNetworks ? null : blockedHost(new URL(delivery.url).hostname);
+    if (refused) throw Object.assign(new Error(`refused address: ${refused}`), { cause: { code: 'KESSAI_ADDRESS_REFUSED', message: refused } });
     const res = await fetch(delivery.url, {
+      dispatcher: ctx.dispatcher,
       method: 'POST',
       body,
       redirect: 'manual',

@@ -17,7 +17,7 @@ export interface UpdateEndpointInput {
  */
 export async function updateEndpoint(ctx: WebhooksContext, endpointId: string, input: UpdateEndpointInput, actor: Actor): Promise<EndpointView> {
   const changes = {
-    ...(input.url !== undefined ? { url: parseEndpointUrl(input.url) } : {}),
+    ...(input.url !== undefined ? { url: parseEndpointUrl(input.url, ctx.settings) } : {}),
     ...(input.eventTypes !== undefined ? { event_types: normalizeEventTypes(input.eventTypes) } : {}),
     ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
     ...(input.description !== undefined ? { description: input.description } : {}),

@@ -18,7 +18,7 @@ export interface TestApp {
 
 export async function startTestApp(env: Record<string, string> = {}, extra: Partial<KessaiConfig> = {}): Promise<TestApp> {
   const database = await createTestDatabase();
-  const config = { ...loadConfig({ LOG_LEVEL: 'silent', KESSAI_SANDBOX: 'true', KESSAI_SCHEDULES: 'false', ...env, DATABASE_URL: database.url }), ...extra };
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent', KESSAI_SANDBOX: 'true', KESSAI_SCHEDULES: 'false', KESSAI_WEBHOOK_ALLOW_PRIVATE: 'true', ...env, DATABASE_URL: database.url }), ...extra };
   const platform = await startPlatform(config, { logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }) });
   const app = await buildApp(platform);
   const { key: adminKey } = await platform.identity.createApiKey({ name: 'test admin', scopes: ['admin'] });

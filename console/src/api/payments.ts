@@ -7,6 +7,7 @@ export interface PaymentFilters {
   order_id?: string;
   needs_attention?: 'true' | 'false' | '';
   starting_after?: string;
+  ending_before?: string;
 }
 
 export const PAGE_SIZE = 50;

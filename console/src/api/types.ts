@@ -84,6 +84,8 @@ export interface Page<T> {
   data: T[];
   has_more: boolean;
   next_cursor: string | null;
+  /** Lists that page back too (payments): the cursor of the newer page, null on the newest. */
+  prev_cursor?: string | null;
 }
 
 export const CHECKOUT_STATUSES = ['running', 'completed', 'failed', 'needs_attention'] as const;

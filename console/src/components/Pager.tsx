@@ -1,8 +1,8 @@
 import type { Page } from '../api/types.ts';
 
 /**
- * The footer of a cursor-paged list: how many rows this page holds, back to the first page, and
- * on to the next (cursor pagination only goes forward).
+ * The footer of a cursor-paged list: how many rows this page holds, back to the first page, back
+ * one page where the list can page back (`previous` and a `prev_cursor`), and on to the next.
  */
 export function Pager<T>({
   page,
@@ -11,6 +11,7 @@ export function Pager<T>({
   onFirstPage,
   first,
   next,
+  previous,
   firstLabel = '⇤ Newest',
   nextLabel = 'Next →',
   label = 'Pages',
@@ -21,6 +22,7 @@ export function Pager<T>({
   onFirstPage: boolean;
   first: () => void;
   next: (cursor: string) => void;
+  previous?: (cursor: string) => void;
   firstLabel?: string;
   nextLabel?: string;
   label?: string;
@@ -36,6 +38,11 @@ export function Pager<T>({
         <button type="button" className="btn" disabled={onFirstPage} onClick={first}>
           {firstLabel}
         </button>
+        {previous && (
+          <button type="button" className="btn" disabled={!page?.prev_cursor} onClick={() => page?.prev_cursor && previous(page.prev_cursor)}>
+            ← Previous
+          </button>
+        )}
         <button type="button" className="btn" disabled={!page?.has_more || !page.next_cursor} onClick={() => page?.next_cursor && next(page.next_cursor)}>
           {nextLabel}
         </button>

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { KessaiError } from '../../errors/index.ts';
 import { parseMinorUnits } from '../../money/index.ts';
 import { capturePayment } from '../capture-payment.ts';
 import type { PaymentsContext } from '../context.ts';
@@ -67,7 +68,7 @@ export async function paymentsRoutes(app: FastifyInstance, ctx: PaymentsContext)
     },
   );
 
-  app.get<{ Querystring: { status?: string; provider?: string; order_id?: string; currency?: string; needs_attention?: boolean; created_from?: string; created_to?: string; limit: number; starting_after?: string } }>(
+  app.get<{ Querystring: { status?: string; provider?: string; order_id?: string; currency?: string; needs_attention?: boolean; created_from?: string; created_to?: string; limit: number; starting_after?: string; ending_before?: string } }>(
     '/v1/payments',
     {
       config: { scope: 'payments:read' },
@@ -86,17 +87,22 @@ export async function paymentsRoutes(app: FastifyInstance, ctx: PaymentsContext)
             created_from: { type: 'string', format: 'date-time' },
             created_to: { type: 'string', format: 'date-time' },
             limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-            starting_after: { type: 'string', description: 'The next_cursor of the previous page' },
+            starting_after: { type: 'string', maxLength: 64, description: 'Older payments: the next_cursor of the page before' },
+            ending_before: { type: 'string', maxLength: 64, description: 'Newer payments: the prev_cursor of the page after (not with starting_after)' },
           },
         },
         response: {
-          200: { type: 'object', properties: { data: { type: 'array', items: paymentSchema }, has_more: { type: 'boolean' }, next_cursor: { type: ['string', 'null'] } } },
+          200: {
+            type: 'object',
+            properties: { data: { type: 'array', items: paymentSchema }, has_more: { type: 'boolean' }, next_cursor: { type: ['string', 'null'] }, prev_cursor: { type: ['string', 'null'] } },
+          },
           ...errors,
         },
       },
     },
     async (request) => {
       const q = request.query;
+      if (q.starting_after && q.ending_before) throw new KessaiError('KS_ERR_VALIDATION', 'starting_after and ending_before go in opposite directions: give one', { field: 'ending_before' });
       return listPayments(ctx, {
         ...(q.status && isPaymentStatus(q.status) ? { status: q.status } : {}),
         ...(q.provider ? { provider: q.provider } : {}),
@@ -106,6 +112,7 @@ export async function paymentsRoutes(app: FastifyInstance, ctx: PaymentsContext)
         ...(q.created_from ? { createdFrom: new Date(q.created_from) } : {}),
         ...(q.created_to ? { createdTo: new Date(q.created_to) } : {}),
         ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
+        ...(q.ending_before ? { endingBefore: q.ending_before } : {}),
         limit: q.limit,
       });
     },

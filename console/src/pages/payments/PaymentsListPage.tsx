@@ -15,6 +15,7 @@ function filtersFrom(search: URLSearchParams): PaymentFilters {
     order_id: search.get('order_id') ?? '',
     needs_attention: attention === 'true' || attention === 'false' ? attention : '',
     starting_after: search.get('starting_after') ?? '',
+    ending_before: search.get('ending_before') ?? '',
   };
 }
 
@@ -26,7 +27,8 @@ export function PaymentsListPage() {
   const { data, error, loading, reload } = useFetch(key, (signal) => listPayments(filters, signal));
 
   const go = (next: PaymentFilters) => navigate(withQuery('/payments', { ...next }));
-  const onFirstPage = !filters.starting_after;
+  const onFirstPage = !filters.starting_after && !filters.ending_before;
+  const atPage = { starting_after: '', ending_before: '' };
 
   return (
     <div className="page">
@@ -40,7 +42,7 @@ export function PaymentsListPage() {
         </button>
       </header>
 
-      <PaymentFilterBar filters={filters} onChange={(next) => go({ ...next, starting_after: '' })} />
+      <PaymentFilterBar filters={filters} onChange={(next) => go({ ...next, ...atPage })} />
       <ErrorBanner error={error} onRetry={reload} />
 
       {data && data.data.length > 0 && <PaymentsTable payments={data.data} />}
@@ -49,7 +51,15 @@ export function PaymentsListPage() {
       )}
       {!data && loading && <div className="empty">Loading payments…</div>}
 
-      <Pager page={data} noun={['payment', 'payments']} loading={loading} onFirstPage={onFirstPage} first={() => go({ ...filters, starting_after: '' })} next={(cursor) => go({ ...filters, starting_after: cursor })} />
+      <Pager
+        page={data}
+        noun={['payment', 'payments']}
+        loading={loading}
+        onFirstPage={onFirstPage}
+        first={() => go({ ...filters, ...atPage })}
+        next={(cursor) => go({ ...filters, ...atPage, starting_after: cursor })}
+        previous={(cursor) => go({ ...filters, ...atPage, ending_before: cursor })}
+      />
     </div>
   );
 }
