@@ -20,7 +20,7 @@ export function parseEndpointUrl(raw: string, { allowPrivateNetworks }: { allowP
   }
   if (!url.hostname) throw new KessaiError('KS_ERR_VALIDATION', 'url must name a host', { field: 'url' });
   const refused = allowPrivateNetworks ? null : blockedHost(url.hostname);
-  if (refused) throw new KessaiError('KS_ERR_VALIDATION', `url must point to a public address: ${refused}`, { field: 'url' });
+  if (refused) throw new KessaiError('KS_ERR_VALIDATION', `url must point to a public address: ${refused} (KESSAI_WEBHOOK_ALLOW_PRIVATE=true allows private networks, for development)`, { field: 'url' });
   if (url.href.length > MAX_URL_LENGTH) throw new KessaiError('KS_ERR_VALIDATION', `url must be at most ${MAX_URL_LENGTH} characters`, { field: 'url' });
   return url.href;
 }
