@@ -130,6 +130,8 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     databaseUrl: url,
     // A capture event's customer and merchant are the payment's metadata (docs/rewards.md#event-sources).
     payments: payments.getPayment,
+    // Points expire just after midnight in Tokyo (15:05 UTC) (docs/rewards.md#point-expiry).
+    expirySchedule: config.schedules ? '5 15 * * *' : null,
     settings: {
       pointValueYen: config.rewards.pointValueYen,
       eventsSecret: config.rewards.eventsSecret,

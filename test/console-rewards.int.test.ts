@@ -11,7 +11,7 @@ import { CHROMIUM, CHROMIUM_ARGS, PASSWORD, listen, logIn, prepareBrowserTest, w
  * The console's rewards pages in a real browser (Debian's Chromium driven by playwright-core)
  * against the real server and PostgreSQL: an admin creates a campaign in the editor (after the
  * server refuses a field, shown beside it), finds it in the paged list, opens it and sees the
- * live estimate preview give the points its rate table says; a viewer sees the same campaign
+ * live estimate preview give the points its rate table says (and those of unsaved edits); a viewer sees the same campaign
  * read-only; two saves from pages opened on the same version end in a version conflict that the
  * page explains and recovers from; the customer page shows the local copy and the points.
  */
@@ -142,6 +142,7 @@ describe('console rewards pages in Chromium', () => {
     await page.getByLabel('Per customer per month').fill('5,000');
     await page.getByLabel('Budget', { exact: true }).fill('1000000');
     await page.getByLabel('Rounding', { exact: true }).selectOption('floor');
+    await page.getByLabel('Points expire after (days)').fill('365');
     // A time zone only the server can judge: its refusal lands on the field.
     await page.getByLabel('Months in time zone').fill('Mars/Olympus_Mons');
     await page.getByRole('button', { name: 'Create campaign' }).click();
@@ -171,6 +172,7 @@ describe('console rewards pages in Chromium', () => {
     assert.deepEqual(saved.caps, { per_customer_month: 5000, timezone: 'Asia/Tokyo', budget: 1_000_000 });
     assert.equal(saved.rounding, 'floor');
     assert.equal(saved.funding_party, 'card_issuer');
+    assert.equal(saved.points_expire_after_days, 365);
   });
 
   test('the list shows it first, with status, version, funding party and budget, and pages by cursor', async () => {
@@ -225,17 +227,26 @@ describe('console rewards pages in Chromium', () => {
     await page.getByTestId('estimate-preview').getByLabel('Amount', { exact: true }).fill('100000');
     await page.getByTestId('estimate-total').filter({ hasText: /^3,500$/ }).waitFor();
 
-    // An unsaved edit is not in the preview, and the note says so.
+    // An unsaved edit is previewed as edited (the draft estimate), and the note says so; nothing is saved.
     await page.getByLabel('Rate percent, row 2').fill('5.0');
-    await page.getByTestId('preview-note').filter({ hasText: 'unsaved edits are not included' }).waitFor();
-    assert.equal(await page.getByTestId('estimate-total').innerText(), '3,500');
+    await page.getByTestId('preview-note').filter({ hasText: 'your unsaved edits to version 1' }).waitFor();
+    await page.getByTestId('estimate-total').filter({ hasText: /^5,000$/ }).waitFor();
+    assert.equal(await previewRow(page, campaignId).getAttribute('data-draft'), 'true');
+    // An edit that is not a valid campaign yet: the saved version, and the note says why.
+    await page.getByLabel('Rate percent, row 2').fill('5.');
+    await page.getByTestId('preview-note').filter({ hasText: 'your edits have errors' }).waitFor();
+    await page.getByTestId('estimate-total').filter({ hasText: /^3,500$/ }).waitFor();
     await page.getByRole('button', { name: 'Discard changes' }).click();
+    await page.getByTestId('preview-note').filter({ hasText: 'saved version 1' }).waitFor();
     await page.getByTestId('estimate-preview').getByLabel('Amount', { exact: true }).fill('12345');
     await page.getByTestId('estimate-total').filter({ hasText: /^432$/ }).waitFor();
 
     // The budget chart and the history.
     assert.match(await page.getByTestId('budget-burn').innerText(), /0 of 1,000,000 points used/);
-    assert.equal(await page.locator('[data-testid="budget-burn"] svg circle.used-dot').count(), 1);
+    // Per day from the burn API: since 1 January, nothing used on any day.
+    await page.getByTestId('burn-summary').filter({ hasText: /days? in Asia\/Tokyo; nothing granted yet/ }).waitFor();
+    assert.equal(await page.getByTestId('burn-used-line').count(), 1);
+    assert.equal(await page.locator('[data-testid="budget-burn"] svg circle.used-dot').count(), 0, 'a dot only on days that moved');
     assert.equal(await page.locator('[data-testid="versions"] > li').count(), 1);
     await page.screenshot({ path: SCREENSHOT_EDITOR, fullPage: true });
   });

@@ -26,10 +26,13 @@ export interface CampaignBody {
   rounding: PointsRounding;
   caps: { per_customer_month: number | null; timezone: string; budget: number | null };
   funding_party: string;
+  /** Days the points of each grant last from the grant (null: they never expire). */
+  points_expire_after_days: number | null;
 }
 
 /** What a POST may leave out: paused (false), the filters (none) and the caps (none, Asia/Tokyo). */
-export type CampaignBodyInput = Omit<CampaignBody, 'paused' | 'user_filters' | 'payment_filters' | 'caps'> & {
+export type CampaignBodyInput = Omit<CampaignBody, 'paused' | 'user_filters' | 'payment_filters' | 'caps' | 'points_expire_after_days'> & {
+  points_expire_after_days?: number | null;
   paused?: boolean;
   user_filters?: Partial<CampaignBody['user_filters']>;
   payment_filters?: Partial<Omit<CampaignBody['payment_filters'], 'merchants'>> & { merchants?: { master_ids: string[]; invert?: boolean } | null };
@@ -57,6 +60,7 @@ export interface CampaignInput {
   capTimezone: string;
   budgetPoints: bigint | null;
   fundingParty: string;
+  pointsExpireAfterDays: number | null;
 }
 
 export const DEFAULT_CAP_TIMEZONE = 'Asia/Tokyo';
@@ -114,6 +118,7 @@ export function inputFromBody(body: CampaignBodyInput): CampaignInput {
     capTimezone: timezone,
     budgetPoints: points(caps.budget, 'caps.budget'),
     fundingParty: body.funding_party,
+    pointsExpireAfterDays: body.points_expire_after_days ?? null,
   };
 }
 
@@ -138,6 +143,7 @@ export function bodyOfInput(input: CampaignInput): CampaignBody {
       budget: input.budgetPoints === null ? null : Number(input.budgetPoints),
     },
     funding_party: input.fundingParty,
+    points_expire_after_days: input.pointsExpireAfterDays,
   };
 }
 
@@ -158,6 +164,7 @@ export function inputFromStored({ row, rates }: StoredVersion): CampaignInput {
     capTimezone: row.cap_timezone,
     budgetPoints: row.budget_points,
     fundingParty: row.funding_party,
+    pointsExpireAfterDays: row.points_expire_after_days,
   };
 }
 

@@ -31,6 +31,7 @@ export function toCampaignRules({ row, rates }: StoredVersion): CampaignRules {
     capTimezone: row.cap_timezone,
     budgetPoints: row.budget_points,
     fundingParty: row.funding_party,
+    pointsExpireAfterDays: row.points_expire_after_days,
   };
 }
 

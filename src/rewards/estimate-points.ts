@@ -27,9 +27,11 @@ export interface Estimate {
  * would not apply — for the product page, so it reads only the in-memory snapshot: no database
  * round-trip, whatever the input. Cap-blind by design: the caps depend on past grants, which
  * only the (asynchronous) grant looks up; so a customer near a cap may be granted less.
- * Campaigns in force: started, not ended, not paused at `at`.
+ * Campaigns in force: started, not ended, not paused at `at`. A `draft` (the editor's unsaved
+ * campaign, `estimate-draft.ts`) takes the place of the campaign with its id and is listed whether
+ * in force or not, its reasons saying why it would not apply.
  */
-export function estimatePoints(snapshot: RewardsSnapshot, input: EstimateInput): Estimate {
+export function estimatePoints(snapshot: RewardsSnapshot, input: EstimateInput, draft?: CampaignRules): Estimate {
   if (!snapshot.ready) throw new KessaiError('KS_ERR_NOT_READY', 'The rewards snapshot is still loading');
   exponentOf(input.currency);
   const at = input.at ?? new Date();
@@ -39,11 +41,21 @@ export function estimatePoints(snapshot: RewardsSnapshot, input: EstimateInput):
   const payment = { amount: input.amount, currency: input.currency, paymentMethod: input.paymentMethod, merchantId: input.merchantId, at };
   const campaigns: Estimate['campaigns'] = [];
   let totalPoints = 0n;
-  for (const campaign of snapshot.campaigns) {
-    if (campaign.paused || t < campaign.startsAt.getTime() || t >= campaign.endsAt.getTime()) continue;
+  let draftListed = draft === undefined;
+  const evaluate = (campaign: CampaignRules) => {
     const evaluation = evaluateCampaign(campaign, customer, payment, merchant);
     campaigns.push({ campaign, evaluation });
     totalPoints += evaluation.points;
+  };
+  for (const campaign of snapshot.campaigns) {
+    if (draft && campaign.campaignId === draft.campaignId) {
+      evaluate(draft);
+      draftListed = true;
+      continue;
+    }
+    if (campaign.paused || t < campaign.startsAt.getTime() || t >= campaign.endsAt.getTime()) continue;
+    evaluate(campaign);
   }
+  if (!draftListed) evaluate(draft!);
   return { at, customer, merchant, campaigns, totalPoints };
 }

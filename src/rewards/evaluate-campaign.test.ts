@@ -91,6 +91,7 @@ function campaignOf(cells: string[]): CampaignRules {
     capTimezone: 'Asia/Tokyo',
     budgetPoints: null,
     fundingParty: 'issuer',
+    pointsExpireAfterDays: null,
   };
 }
 

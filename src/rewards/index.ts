@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { withDomainTables, type Db } from '../db/index.ts';
+import { DBOS } from '../workflows/index.ts';
 import type { RewardsContext } from './context.ts';
 import { estimatePoints, type EstimateInput } from './estimate-points.ts';
+import { expirePoints } from './grants/expire-points.ts';
 import { consumePaymentsOutbox, startOutboxConsumer, type PaymentLookup } from './grants/consume-outbox.ts';
 import { parseInboundEvent, type RewardInboundEvent } from './grants/inbound.ts';
 import { ingestEvent } from './grants/ingest.ts';
@@ -27,6 +29,7 @@ export { parseCustomersCsv } from './customers-csv.ts';
 export type { PaymentFacts, PaymentLookup, OutboxReport } from './grants/consume-outbox.ts';
 export type { RewardInboundEvent, SettledEvent, RefundedEvent } from './grants/inbound.ts';
 export type { IngestResult } from './grants/ingest.ts';
+export type { ExpiryReport } from './grants/expire-points.ts';
 export { signEventBody, EVENTS_SIGNATURE_HEADER } from './grants/signature.ts';
 
 export interface RewardsSettings {
@@ -53,6 +56,8 @@ export interface RewardsDeps {
   /** How the payments outbox consumer learns a payment's customer, merchant and currency. */
   payments?: PaymentLookup;
   settings?: Partial<RewardsSettings>;
+  /** Cron of the point expiry job (docs/rewards.md#point-expiry), run by workers; null: none. */
+  expirySchedule?: string | null;
 }
 
 /**
@@ -76,6 +81,15 @@ export function createRewards(deps: RewardsDeps) {
     // Without a running sync (CLI sessions, workers) there is no snapshot to update.
     changed: async (change: RewardChange) => sync?.apply(change),
   };
+  // Registered before DBOS launches (the composition root creates domains first), when scheduled.
+  const expiry = deps.expirySchedule
+    ? DBOS.registerWorkflow(
+        async () => {
+          await DBOS.runStep(async () => expirePoints(ctx, new Date()), { name: 'expire-points' });
+        },
+        { name: 'rewards.expiry' },
+      )
+    : null;
   return {
     context: ctx,
     /** Loads the snapshot and LISTENs for changes; resolves when the first load is done. */
@@ -91,12 +105,13 @@ export function createRewards(deps: RewardsDeps) {
     },
     /**
      * Worker side: reads the payments outbox every `outboxPollMs`, and NATS JetStream when
-     * configured (docs/rewards.md#event-sources).
+     * configured (docs/rewards.md#event-sources); schedules the point expiry job.
      */
     async startConsumers(): Promise<void> {
       if (consumers.length > 0) return;
       consumers.push(startOutboxConsumer(ctx, lookup, settings.outboxPollMs));
       if (settings.nats) consumers.push(await startNatsConsumer(ctx, settings.nats));
+      if (expiry && deps.expirySchedule) await DBOS.applySchedules([{ scheduleName: 'rewards.expiry', workflowFn: expiry, schedule: deps.expirySchedule }]);
     },
     /** One pass over the payments outbox (tests and tools; workers poll with `startConsumers`). */
     consumeOutbox: (options?: { limit?: number }) => consumePaymentsOutbox(ctx, lookup, options),
@@ -104,6 +119,8 @@ export function createRewards(deps: RewardsDeps) {
     ingest: (event: RewardInboundEvent) => ingestEvent(ctx, event),
     /** Parses an event as `POST /v1/events` and NATS take it. */
     parseEvent: (json: unknown, source: 'http' | 'nats') => parseInboundEvent(json, source),
+    /** Expires the points due at `at` (default now): what the scheduled job runs. */
+    expirePoints: (at?: Date) => expirePoints(ctx, at),
     liability: (from: Date, to: Date) => liabilityReport(ctx, from, to, settings.pointValueYen),
     /**
      * For readiness: `ok` once loaded. A lost LISTEN connection does not make the process unready

@@ -62,6 +62,7 @@ function campaign(id: string, version: number, endsAt = new Date('2099-01-01T00:
     capTimezone: 'Asia/Tokyo',
     budgetPoints: null,
     fundingParty: 'issuer',
+    pointsExpireAfterDays: null,
   };
 }
 

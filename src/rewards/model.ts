@@ -42,6 +42,8 @@ export interface CampaignRules {
   capTimezone: string;
   budgetPoints: bigint | null;
   fundingParty: string;
+  /** Days a grant's points last (null: forever). */
+  pointsExpireAfterDays: number | null;
 }
 
 /** The local copy of a customer: what the card system and the loyalty service last told us. */

@@ -25,6 +25,7 @@ export async function storeVersion(trx: Trx, campaignId: string, version: number
       cap_timezone: input.capTimezone,
       budget_points: input.budgetPoints,
       funding_party: input.fundingParty,
+      points_expire_after_days: input.pointsExpireAfterDays,
       created_by: createdBy,
     })
     .returningAll()

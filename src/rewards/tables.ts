@@ -30,6 +30,7 @@ export interface RewardCampaignVersionsTable {
   cap_timezone: string;
   budget_points: Int8 | null;
   funding_party: string;
+  points_expire_after_days: number | null;
   created_at: Generated<Date>;
   created_by: string | null;
 }
@@ -89,6 +90,9 @@ export interface RewardGrantsTable {
   limited_by: 'customer_month_cap' | 'campaign_budget' | null;
   funding_party: string;
   settled_at: Date;
+  /** When its points expire (its version's `points_expire_after_days` from the grant); null: never. */
+  expires_at: Date | null;
+  points_expired: Generated<bigint>;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
 }

@@ -1,5 +1,5 @@
 import { api, newIdempotencyKey, withQuery } from './client.ts';
-import type { Campaign, CampaignContent, CampaignDetail, CampaignStatus, Estimate, EstimateRequest, Page, RewardCustomer, RewardPoints } from './types.ts';
+import type { Campaign, CampaignContent, CampaignDetail, CampaignStatus, Estimate, EstimateCampaign, EstimateRequest, Page, RewardCustomer, RewardPoints } from './types.ts';
 
 export const CAMPAIGN_PAGE_SIZE = 20;
 export const LEDGER_PAGE_SIZE = 50;
@@ -37,10 +37,50 @@ export function estimatePoints(body: EstimateRequest, signal?: AbortSignal): Pro
   return api('/v1/rewards/estimate', { method: 'POST', body, ...(signal ? { signal } : {}) });
 }
 
+/** A row of a draft estimate: `draft` marks the campaign as edited (`campaign_id` null: not saved yet). */
+export type DraftEstimateCampaign = Omit<EstimateCampaign, 'campaign_id'> & { campaign_id: string | null; draft: boolean };
+export type DraftEstimate = Omit<Estimate, 'campaigns'> & { campaigns: DraftEstimateCampaign[] };
+
+/**
+ * The estimate with one campaign as edited in the form, not as saved (read-only: nothing is
+ * stored). `campaign.id`/`version`: the campaign being edited; null/0 for one not saved yet.
+ */
+export function estimateDraft(body: EstimateRequest & { campaign: CampaignContent & { id: string | null; version: number } }, signal?: AbortSignal): Promise<DraftEstimate> {
+  return api('/v1/rewards/estimate/draft', { method: 'POST', body, ...(signal ? { signal } : {}) });
+}
+
 export function getRewardCustomer(id: string, signal?: AbortSignal): Promise<RewardCustomer> {
   return api(`/v1/rewards/customers/${encodeURIComponent(id)}`, signal ? { signal } : {});
 }
 
 export function getCustomerPoints(id: string, startingAfter: string | undefined, signal?: AbortSignal): Promise<RewardPoints> {
   return api(withQuery(`/v1/rewards/customers/${encodeURIComponent(id)}/points`, { limit: LEDGER_PAGE_SIZE, starting_after: startingAfter }), signal ? { signal } : {});
+}
+
+/** One calendar day of a campaign's budget burn (in the campaign's cap timezone). */
+export interface BudgetBurnDay {
+  date: string;
+  granted: number;
+  reversed: number;
+  net: number;
+  /** Net granted since the campaign began, at the end of the day: what the budget counter held. */
+  cumulative: number;
+  /** The budget in force at the end of the day (null: none). */
+  budget: number | null;
+}
+
+export interface BudgetBurn {
+  object: 'reward_budget_burn';
+  campaign_id: string;
+  timezone: string;
+  from: string;
+  to: string;
+  budget: number | null;
+  opening: number;
+  days: BudgetBurnDay[];
+}
+
+/** Points granted and reversed per day, from the campaign's first day to today (read-only). */
+export function getBudgetBurn(id: string, signal?: AbortSignal): Promise<BudgetBurn> {
+  return api(`/v1/rewards/campaigns/${encodeURIComponent(id)}/burn`, signal ? { signal } : {});
 }

@@ -237,6 +237,8 @@ export interface CampaignContent {
   /** In points. */
   caps: { per_customer_month: number | null; timezone: string; budget: number | null };
   funding_party: string;
+  /** Days the points of each grant last (null: they never expire). */
+  points_expire_after_days?: number | null;
 }
 
 export interface CampaignVersion extends CampaignContent {

@@ -86,9 +86,10 @@ export async function translateOutboxEvent(row: OutboxRow, lookup: PaymentLookup
 
 /**
  * One pass of the payments outbox consumer. It reads the consumed event types above its
- * low-water mark that it has not seen, in `seq` order, hands each to `ingestEvent` and marks it
- * seen. Two consumers at once (several processes) may both handle an event: harmless, the
- * grant and the reversal are once per payment and refund. An event that fails stays unseen
+ * low-water mark that it has not seen, in `seq` order, hands them all to `ingestEvent` at once
+ * (the settlement queue batches the settlements) and marks those applied seen. Two consumers at
+ * once (several processes) may both handle an event: harmless, the grant and the reversal are
+ * once per payment and refund. An event that fails stays unseen
  * and is tried again next pass. Then the low-water mark moves up to just below the first unseen
  * event, but never past events younger than the settle window (a transaction still open may yet
  * commit an event with a lower seq).
@@ -104,24 +105,32 @@ export async function consumePaymentsOutbox(ctx: RewardsContext, lookup: Payment
     ORDER BY e.seq
     LIMIT ${limit}`.execute(ctx.db);
   const report: OutboxReport = { events: rows.length, processed: 0, skipped: 0, failed: 0 };
-  for (const row of rows) {
-    let outcome: string;
-    try {
-      const event = await translateOutboxEvent(row, lookup);
-      if (typeof event === 'string') {
-        outcome = `skipped:${event}`;
-        report.skipped++;
-      } else {
+  // All at once: the settlements of a pass share grant transactions (the settlement queue batches
+  // them); the order between events does not matter (a refund before its settlement is held).
+  const handled = await Promise.all(
+    rows.map(async (row) => {
+      try {
+        const event = await translateOutboxEvent(row, lookup);
+        if (typeof event === 'string') {
+          report.skipped++;
+          return { row, outcome: `skipped:${event}` };
+        }
         const r = await ingestEvent(ctx, event);
-        outcome = r.outcome;
         report.processed++;
+        return { row, outcome: r.outcome as string };
+      } catch (err) {
+        report.failed++;
+        ctx.logger.error({ err, event_id: row.id, type: row.type }, 'rewards: an outbox event failed; it is tried again on the next pass');
+        return null;
       }
-    } catch (err) {
-      report.failed++;
-      ctx.logger.error({ err, event_id: row.id, type: row.type }, 'rewards: an outbox event failed; it is tried again on the next pass');
-      continue;
-    }
-    await sql`INSERT INTO reward_outbox_seen (event_id, seq, outcome) VALUES (${row.id}, ${row.seq}, ${outcome}) ON CONFLICT DO NOTHING`.execute(ctx.db);
+    }),
+  );
+  const seen = handled.filter((h) => h !== null);
+  if (seen.length > 0) {
+    await sql`
+      INSERT INTO reward_outbox_seen (event_id, seq, outcome)
+      SELECT * FROM unnest(${seen.map((h) => h.row.id)}::text[], ${seen.map((h) => String(h.row.seq))}::bigint[], ${seen.map((h) => h.outcome)}::text[])
+      ON CONFLICT DO NOTHING`.execute(ctx.db);
   }
   await advanceLowWaterMark(ctx);
   return report;

@@ -14,8 +14,11 @@ import { pointsToReverse } from './reversal.ts';
  * Mutates `grant.points_reversed`. Returns the points reversed.
  */
 export async function reverseGrant(trx: Trx, grant: GrantRow, refundId: string, refundedSoFar: bigint): Promise<bigint> {
-  const points = pointsToReverse(grant.points, grant.amount, grant.points_reversed, refundedSoFar);
-  if (points === 0n) return 0n;
+  // Points that have expired are gone already: a refund after expiry reverses only what is left.
+  const due = pointsToReverse(grant.points, grant.amount, grant.points_reversed, refundedSoFar);
+  const left = grant.points - grant.points_reversed - grant.points_expired;
+  const points = due < left ? due : left;
+  if (points <= 0n) return 0n;
   const inserted = await trx
     .insertInto('reward_ledger_entries')
     .values({

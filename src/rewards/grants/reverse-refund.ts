@@ -1,6 +1,7 @@
 import { KessaiError } from '../../errors/index.ts';
 import type { RewardsContext } from '../context.ts';
 import type { RefundedEvent } from './inbound.ts';
+import { lockCountersOf } from './counters.ts';
 import { lockPayment } from './lookups.ts';
 import { reverseGrant } from './reverse-grant.ts';
 
@@ -46,6 +47,7 @@ export async function reverseRefund(ctx: RewardsContext, event: RefundedEvent): 
     const refunds = await trx.selectFrom('reward_refunds').select(['amount']).where('payment_id', '=', event.paymentId).where('currency', '=', event.currency).execute();
     const refundedSoFar = refunds.reduce((sum, r) => sum + r.amount, 0n);
     const grants = await trx.selectFrom('reward_grants').selectAll().where('payment_id', '=', event.paymentId).orderBy('campaign_id').forUpdate().execute();
+    await lockCountersOf(trx, grants);
     let pointsReversed = 0n;
     for (const grant of grants) pointsReversed += await reverseGrant(trx, grant, event.refundId, refundedSoFar);
     return { outcome: 'reversed' as const, pointsReversed };

@@ -5,10 +5,11 @@ import type { CampaignBodyInput, CampaignPatch } from '../campaign-body.ts';
 import { CAMPAIGN_STATUSES, type CampaignStatus } from '../campaign-view.ts';
 import type { RewardsContext } from '../context.ts';
 import { createCampaign } from '../create-campaign.ts';
+import { budgetBurn } from '../budget-burn.ts';
 import { getCampaign } from '../get-campaign.ts';
 import { listCampaigns } from '../list-campaigns.ts';
 import { updateCampaign } from '../update-campaign.ts';
-import { campaignContentProperties, campaignIdParams, campaignSchema, campaignWithHistorySchema, errors, idempotencyHeader, pageOf, pageQuery } from './schemas.ts';
+import { budgetBurnSchema, campaignContentProperties, campaignIdParams, campaignSchema, campaignWithHistorySchema, errors, idempotencyHeader, pageOf, pageQuery } from './schemas.ts';
 
 const tags = ['rewards'];
 
@@ -74,6 +75,28 @@ export async function campaignsRoutes(app: FastifyInstance, ctx: RewardsContext)
       const campaign = await getCampaign(ctx, request.params.id);
       return reply.header('etag', `"${campaign.version}"`).send(campaign);
     },
+  );
+
+  app.get<{ Params: { id: string }; Querystring: { from?: string; to?: string } }>(
+    '/v1/rewards/campaigns/:id/burn',
+    {
+      config: { scope: 'rewards:read' },
+      schema: {
+        tags,
+        summary: 'Budget burn: points granted and reversed per day, cumulative, against the budget',
+        description:
+          'Days are calendar days in the campaign’s `caps.timezone`; `to` is inclusive. Defaults: from the campaign’s first day to today ' +
+          '(or its last day). `cumulative` is the net granted since the campaign began, what its budget counter held at the end of the day.',
+        params: campaignIdParams,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { from: { type: 'string', format: 'date', description: 'First day, YYYY-MM-DD' }, to: { type: 'string', format: 'date', description: 'Last day (inclusive)' } },
+        },
+        response: { 200: budgetBurnSchema, ...errors },
+      },
+    },
+    async (request) => budgetBurn(ctx, request.params.id, request.query),
   );
 
   app.patch<{ Params: { id: string }; Body: CampaignPatch & { expected_version?: number }; Headers: { 'if-match'?: string } }>(

@@ -72,6 +72,7 @@ export const campaignContentProperties = {
     },
   },
   funding_party: { type: 'string', minLength: 1, maxLength: 64, description: 'Who pays for the points (liability reports group by it)' },
+  points_expire_after_days: { type: ['integer', 'null'], minimum: 1, maximum: 36500, description: 'Days the points of each grant last from the grant; null: they never expire' },
 } as const;
 
 const nullableIntArray = { type: ['array', 'null'], items: { type: 'integer' } } as const;
@@ -96,6 +97,7 @@ const versionContentSchema = {
   rounding: { type: 'string' },
   caps: { type: 'object', properties: { per_customer_month: { type: ['integer', 'null'] }, timezone: { type: 'string' }, budget: { type: ['integer', 'null'] } } },
   funding_party: { type: 'string' },
+  points_expire_after_days: { type: ['integer', 'null'] },
 } as const;
 
 export const campaignVersionSchema = {
@@ -210,14 +212,42 @@ export const estimateSchema = {
       items: {
         type: 'object',
         properties: {
-          campaign_id: { type: 'string' },
+          campaign_id: { type: ['string', 'null'], description: 'null: a draft not saved yet' },
           version: { type: 'integer' },
           name: { type: 'string' },
           funding_party: { type: 'string' },
+          draft: { type: 'boolean', description: 'estimate/draft only: this is the campaign as edited' },
           applies: { type: 'boolean' },
           points: { type: 'integer' },
           rate_percent: nullableString,
           reasons: { type: 'array', items: { type: 'string', enum: Object.keys(REWARD_REASONS) } },
+        },
+      },
+    },
+  },
+} as const;
+
+export const budgetBurnSchema = {
+  type: 'object',
+  properties: {
+    object: { type: 'string', enum: ['reward_budget_burn'] },
+    campaign_id: { type: 'string' },
+    timezone: { type: 'string', description: 'The campaign’s cap timezone: the days are its calendar days' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    budget: { type: ['integer', 'null'], description: 'The current budget (null: none)' },
+    opening: { type: 'integer', description: 'Net points granted before `from`' },
+    days: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          date: { type: 'string' },
+          granted: { type: 'integer' },
+          reversed: { type: 'integer' },
+          net: { type: 'integer' },
+          cumulative: { type: 'integer', description: 'Net granted since the campaign began, at the end of the day' },
+          budget: { type: ['integer', 'null'], description: 'The budget in force at the end of the day' },
         },
       },
     },

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ApiError, newIdempotencyKey } from '../../api/client.ts';
 import { createCampaign, getCampaign, updateCampaign } from '../../api/rewards.ts';
-import type { Campaign, CampaignDetail } from '../../api/types.ts';
+import type { Campaign, CampaignContent, CampaignDetail } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { Link, navigate } from '../../lib/router.tsx';
@@ -64,12 +64,14 @@ interface EditorProps {
   campaign: CampaignDetail | null;
   canEdit: boolean;
   onDirty(dirty: boolean): void;
+  /** The form's content when it is valid and differs from the saved version (or is a new campaign's); else null. */
+  onDraft(draft: CampaignContent | null): void;
   onSaved(saved: Campaign, changed: boolean): void;
   onLoadLatest(): void;
 }
 
 /** The form of one version; mounted again (fresh) whenever another version is loaded. */
-function CampaignEditor({ campaign, canEdit, onDirty, onSaved, onLoadLatest }: EditorProps) {
+function CampaignEditor({ campaign, canEdit, onDirty, onDraft, onSaved, onLoadLatest }: EditorProps) {
   const initial = useMemo<CampaignForm>(() => (campaign ? formOf(campaign) : emptyForm()), [campaign]);
   const [form, setForm] = useState<CampaignForm>(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -82,6 +84,14 @@ function CampaignEditor({ campaign, canEdit, onDirty, onSaved, onLoadLatest }: E
   const readOnly = !canEdit;
 
   useEffect(() => onDirty(dirty), [dirty, onDirty]);
+  // For the preview: the edits as they stand, once they are a valid campaign (as a string, so the
+  // preview asks again only when the content changes).
+  const draftKey = useMemo(() => {
+    if (campaign && !dirty) return '';
+    const content = contentOf(form).content;
+    return content ? JSON.stringify(content) : '';
+  }, [campaign, dirty, form]);
+  useEffect(() => onDraft(draftKey ? (JSON.parse(draftKey) as CampaignContent) : null), [draftKey, onDraft]);
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -168,6 +178,7 @@ export function CampaignEditorPage({ id }: { id: string | null }) {
   const [notice, setNotice] = useState<string | null>(() => takeFlash(id));
   const [dirty, setDirty] = useState(false);
   const [preview, setPreview] = useState<PreviewInput>(EMPTY_PREVIEW);
+  const [draft, setDraft] = useState<CampaignContent | null>(null);
   const notFound = error instanceof ApiError && error.status === 404;
 
   const onSaved = useCallback(
@@ -238,12 +249,13 @@ export function CampaignEditorPage({ id }: { id: string | null }) {
             campaign={campaign}
             canEdit={canEditCampaigns}
             onDirty={setDirty}
+            onDraft={setDraft}
             onSaved={onSaved}
             onLoadLatest={onLoadLatest}
           />
         </div>
         <aside className="editor-side">
-          <EstimatePreview campaign={campaign} dirty={dirty} input={preview} onInput={setPreview} />
+          <EstimatePreview campaign={campaign} dirty={dirty} draft={draft} input={preview} onInput={setPreview} />
           {campaign && <BudgetBurnChart campaign={campaign} />}
           {campaign && <VersionHistory campaign={campaign} />}
         </aside>

@@ -166,6 +166,9 @@ export function CampaignFields({ form, onChange, errors, readOnly }: Props) {
               </>
             )}
           </Field>
+          <Field label="Points expire after (days)" error={errorFor(errors, 'points_expire_after_days')} hint="From each grant; empty: they never expire">
+            {(p) => <input {...p} inputMode="numeric" value={form.expire_after_days} maxLength={6} onChange={(e) => set('expire_after_days', e.target.value)} />}
+          </Field>
           <div className="field">
             <span className="field-label">State</span>
             <label className="check-inline">

@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
-import { estimatePoints } from '../../api/rewards.ts';
-import { REWARD_REASONS, type Campaign, type Estimate } from '../../api/types.ts';
+import { estimateDraft, estimatePoints, type DraftEstimate } from '../../api/rewards.ts';
+import { REWARD_REASONS, type Campaign, type CampaignContent, type Estimate } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { parseMajor } from '../../lib/money.ts';
@@ -62,24 +62,30 @@ function Reasons({ reasons }: { reasons: Estimate['campaigns'][number]['reasons'
 interface Props {
   /** The campaign being edited, as saved (absent for a campaign not saved yet). */
   campaign: Campaign | null;
-  /** The editor has changes not saved: the preview cannot show them. */
+  /** The editor has changes not saved. */
   dirty: boolean;
+  /** The form's content when it has unsaved edits that are valid (or a new campaign's): previewed as edited. */
+  draft: CampaignContent | null;
   input: PreviewInput;
   onInput(input: PreviewInput): void;
 }
 
+/** Both answers as one: the plain estimate's rows are none of them the draft. */
+const asDraftEstimate = (e: Estimate): DraftEstimate => ({ ...e, campaigns: e.campaigns.map((c) => ({ ...c, draft: false })) });
+
 /**
- * What a payment would earn, asked of `POST /v1/rewards/estimate` as the operator types. The
- * server answers from its snapshot of the saved campaigns in force, before caps: the preview
- * shows the saved version of this campaign, never unsaved edits.
+ * What a payment would earn, asked as the operator types — before caps, from the server's
+ * snapshot of the saved campaigns in force. With unsaved edits (or a campaign not saved yet) that
+ * are valid, of `POST /v1/rewards/estimate/draft`: this campaign as edited, the others as saved;
+ * otherwise of `POST /v1/rewards/estimate`: this campaign as saved.
  */
-export function EstimatePreview({ campaign, dirty, input, onInput }: Props) {
-  const [estimate, setEstimate] = useState<Estimate | null>(null);
+export function EstimatePreview({ campaign, dirty, draft, input, onInput }: Props) {
+  const [estimate, setEstimate] = useState<DraftEstimate | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [pending, setPending] = useState(false);
   const id = useId();
   const checked = check(input);
-  const requestKey = checked.ok ? JSON.stringify(checked.body) : '';
+  const requestKey = checked.ok ? JSON.stringify(draft ? { ...checked.body, campaign: { ...draft, id: campaign?.id ?? null, version: campaign?.version ?? 0 } } : checked.body) : '';
   const version = campaign?.version ?? 0;
 
   useEffect(() => {
@@ -90,7 +96,8 @@ export function EstimatePreview({ campaign, dirty, input, onInput }: Props) {
     const controller = new AbortController();
     setPending(true);
     const timer = window.setTimeout(() => {
-      estimatePoints(JSON.parse(requestKey), controller.signal).then(
+      const body = JSON.parse(requestKey);
+      (body.campaign ? estimateDraft(body, controller.signal) : estimatePoints(body, controller.signal).then(asDraftEstimate)).then(
         (answer) => {
           setEstimate(answer);
           setError(null);
@@ -112,7 +119,8 @@ export function EstimatePreview({ campaign, dirty, input, onInput }: Props) {
 
   const set = (key: keyof PreviewInput, value: string) => onInput({ ...input, [key]: value });
   const shown = requestKey ? estimate : null;
-  const mine = campaign && shown ? shown.campaigns.find((c) => c.campaign_id === campaign.id) : undefined;
+  const isThis = (c: DraftEstimate['campaigns'][number]) => c.draft || (!draft && c.campaign_id === campaign?.id);
+  const mine = shown ? shown.campaigns.find(isThis) : undefined;
 
   return (
     <section className="card preview" aria-labelledby={`${id}-title`} data-testid="estimate-preview">
@@ -120,13 +128,18 @@ export function EstimatePreview({ campaign, dirty, input, onInput }: Props) {
         Estimate preview
       </h2>
       <p className="preview-note" data-testid="preview-note">
-        {campaign ? (
+        {draft ? (
+          <>
+            Preview of <strong>{campaign ? `your unsaved edits to version ${campaign.version}` : 'this campaign as filled in (not saved yet)'}</strong>, with every other saved campaign in
+            force.
+          </>
+        ) : campaign ? (
           <>
             Preview of the <strong>saved version {campaign.version}</strong> and every other saved campaign in force
-            {dirty ? <span className="text-warn"> — your unsaved edits are not included; save to preview them.</span> : '.'}
+            {dirty ? <span className="text-warn"> — your edits have errors, so the saved version is shown; correct them to preview.</span> : '.'}
           </>
         ) : (
-          <>This campaign is not saved yet: the preview shows the saved campaigns in force.</>
+          <>This campaign is not complete yet: the preview shows the saved campaigns in force.</>
         )}{' '}
         Caps are not applied (the grant applies them).
       </p>
@@ -186,13 +199,13 @@ export function EstimatePreview({ campaign, dirty, input, onInput }: Props) {
             )}{' '}
             ({shown.marketplace} our marketplace) · at {formatDateTime(shown.at)}
           </div>
-          {campaign && !mine && (
+          {campaign && !mine && !draft && (
             <div className="notice small" data-testid="preview-not-in-force">
               This campaign is not in force at that time ({campaign.status}): the estimate only lists campaigns that have started, have not ended and are
               not paused{campaign.status === 'scheduled' ? '. Set “At” inside its period to preview it.' : '.'}
             </div>
           )}
-          {mine && mine.version !== campaign!.version && (
+          {mine && !mine.draft && campaign && mine.version !== campaign.version && (
             <div className="notice small">The server’s snapshot still has version {mine.version} of this campaign; ask again in a moment.</div>
           )}
           {shown.campaigns.length === 0 ? (
@@ -207,15 +220,15 @@ export function EstimatePreview({ campaign, dirty, input, onInput }: Props) {
                 </tr>
               </thead>
               <tbody>
-                {[...shown.campaigns].sort((a, b) => Number(b.campaign_id === campaign?.id) - Number(a.campaign_id === campaign?.id)).map((c) => (
-                  <tr key={c.campaign_id} data-campaign-id={c.campaign_id} data-applies={c.applies} className={c.campaign_id === campaign?.id ? 'preview-this' : undefined}>
+                {[...shown.campaigns].sort((a, b) => Number(isThis(b)) - Number(isThis(a))).map((c) => (
+                  <tr key={c.draft ? 'draft' : c.campaign_id} data-campaign-id={c.campaign_id ?? 'draft'} data-draft={c.draft} data-applies={c.applies} className={isThis(c) ? 'preview-this' : undefined}>
                     <td>
-                      {c.campaign_id === campaign?.id ? (
+                      {isThis(c) || c.campaign_id === null ? (
                         <strong>{c.name}</strong>
                       ) : (
                         <Link to={`/rewards/campaigns/${encodeURIComponent(c.campaign_id)}`}>{c.name}</Link>
                       )}{' '}
-                      <span className="muted small">v{c.version}</span>
+                      <span className="muted small">{c.draft ? 'unsaved' : `v${c.version}`}</span>
                       {c.applies ? <div className="small text-ok">applies</div> : <Reasons reasons={c.reasons} />}
                     </td>
                     <td className="num">{c.rate_percent === null ? '—' : `${c.rate_percent} %`}</td>

@@ -37,6 +37,8 @@ export interface CampaignForm {
   budget: string;
   timezone: string;
   funding_party: string;
+  /** Whole days; empty: the points never expire. */
+  expire_after_days: string;
 }
 
 export type FieldErrors = Record<string, string>;
@@ -102,6 +104,7 @@ export function emptyForm(): CampaignForm {
     budget: '',
     timezone: 'Asia/Tokyo',
     funding_party: 'card_issuer',
+    expire_after_days: '',
   };
 }
 
@@ -125,6 +128,7 @@ export function formOf(c: CampaignContent): CampaignForm {
     budget: c.caps.budget === null ? '' : String(c.caps.budget),
     timezone: c.caps.timezone,
     funding_party: c.funding_party,
+    expire_after_days: c.points_expire_after_days == null ? '' : String(c.points_expire_after_days),
   };
 }
 
@@ -189,6 +193,8 @@ export function contentOf(form: CampaignForm): { content: CampaignContent | null
   const timezone = form.timezone.trim() || 'Asia/Tokyo';
   const fundingParty = form.funding_party.trim();
   if (!fundingParty) errors.funding_party = 'Who pays for the points, e.g. card_issuer';
+  const days = form.expire_after_days.trim().replaceAll(',', '');
+  if (days && (!/^\d{1,5}$/.test(days) || Number(days) < 1 || Number(days) > 36_500)) errors.points_expire_after_days = 'Whole days, 1 to 36,500 (leave empty: the points never expire)';
 
   if (Object.keys(errors).length > 0) return { content: null, errors };
   return {
@@ -208,6 +214,7 @@ export function contentOf(form: CampaignForm): { content: CampaignContent | null
       rounding: form.rounding,
       caps: { per_customer_month: perCustomerMonth, timezone, budget },
       funding_party: fundingParty,
+      points_expire_after_days: days ? Number(days) : null,
     },
     errors,
   };
