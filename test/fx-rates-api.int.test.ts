@@ -28,7 +28,7 @@ test('upload, list, override by an admin only, and a bad file', async () => {
   assert.equal((await override(operatorKey)).statusCode, 403, 'only admins override');
   const done = await override(t.adminKey);
   assert.equal(done.statusCode, 200, done.body);
-  assert.deepEqual(done.json(), { before: '154.235', after: '153.9', changed: true });
+  assert.deepEqual(done.json(), { before: '154.235', after: '153.9', changed: true, reruns: { workflow_id: null, days: [] } }, 'no lines of the pair that day: nothing to re-run');
 
   const list = (await t.request({ method: 'GET', url: '/v1/reconciliation/fx_rates?from=2026-11-20&to=2026-11-21', key: operatorKey })).json().data;
   assert.deepEqual(

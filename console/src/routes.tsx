@@ -14,6 +14,9 @@ import { OrdersListPage } from './pages/checkout/OrdersListPage.tsx';
 import { CampaignEditorPage } from './pages/rewards/CampaignEditorPage.tsx';
 import { CampaignsListPage } from './pages/rewards/CampaignsListPage.tsx';
 import { CustomerPage, CustomersLookupPage } from './pages/rewards/CustomerPage.tsx';
+import { DiscrepanciesPage } from './pages/reconciliation/DiscrepanciesPage.tsx';
+import { RunPage } from './pages/reconciliation/RunPage.tsx';
+import { RunsListPage } from './pages/reconciliation/RunsListPage.tsx';
 
 export interface PageRoute {
   /** App path pattern, e.g. `/payments/:id`. */
@@ -50,6 +53,17 @@ export const ROUTES: PageRoute[] = [
     nav: { section: 'Checkout', label: 'Orders' },
   },
   { path: '/orders/:id', render: ({ id }) => <OrderPage key={id} id={id!} /> },
+  {
+    path: '/reconciliation/runs',
+    render: () => <RunsListPage />,
+    nav: { section: 'Reconciliation', label: 'Runs' },
+  },
+  { path: '/reconciliation/runs/:id', render: ({ id }) => <RunPage key={id} id={id!} /> },
+  {
+    path: '/reconciliation/discrepancies',
+    render: () => <DiscrepanciesPage />,
+    nav: { section: 'Reconciliation', label: 'Discrepancies' },
+  },
   {
     path: '/rewards/campaigns',
     render: () => <CampaignsListPage />,

@@ -107,12 +107,15 @@ export const ERROR_CATALOG = {
   KS_ERR_SETTLEMENT_FILE_UNRECOGNISED: { status: 422, title: 'The file is not a settlement file of this channel' },
   KS_ERR_SETTLEMENT_MAPPING_INVALID: { status: 400, title: 'The settlement column mapping is not valid' },
   KS_ERR_FEE_RULE_INVALID: { status: 400, title: 'The fee rule is not valid' },
+  KS_ERR_FEE_RULE_NOT_FOUND: { status: 404, title: 'No such fee rule' },
+  KS_ERR_FEE_RULE_NOT_CURRENT: { status: 409, title: 'The fee rule was replaced already' },
   KS_ERR_FX_RATES_MALFORMED: { status: 422, title: 'The FX rates file is malformed' },
   KS_ERR_FX_RATE_NOT_FOUND: { status: 404, title: 'No such FX rate' },
   KS_ERR_FX_SOURCE_UNAVAILABLE: { status: 502, title: 'The FX rates source did not answer with rates' },
   KS_ERR_DISCREPANCY_NOT_FOUND: { status: 404, title: 'No such discrepancy' },
   KS_ERR_DISCREPANCY_INVALID_STATE: { status: 409, title: 'The discrepancy’s state does not allow this action' },
   KS_ERR_EVIDENCE_INVALID: { status: 415, title: 'Evidence must be a JPEG or PNG image of at most 20 MB' },
+  KS_ERR_DISCREPANCY_EVIDENCE_REQUIRED: { status: 422, title: 'An amount correction needs evidence already attached to the discrepancy' },
 
   // Reconciliation
   KS_ERR_RECONCILIATION_FILE_DUPLICATE: { status: 409, title: 'This file was imported already' },

@@ -84,13 +84,13 @@ export const DISCREPANCY_RULES: readonly Rule[] = [
   },
   {
     reason: 'fx_difference',
-    meaning: 'The settlement amount is not the transaction amount at the rate the channel states (more than 1 minor unit off on a line).',
+    meaning: 'The settlement amount is not the transaction amount at the rate the channel states, or else at the day’s rate (more than 1 minor unit off on a line).',
     applies: (f) => (f.cFxGap ?? 0n) > 0n,
     sql: `(coalesce(g.c_fx_gap, 0) > 0)`,
   },
   {
     reason: 'fee_mismatch',
-    meaning: 'A fee item both sides state differs (acquirer, interchange, scheme, other, 3DS).',
+    meaning: 'A fee item both sides have differs (acquirer, interchange, scheme, other, 3DS), stated or computed from the fee rules.',
     applies: (f) => FEE_ITEMS.some((i) => f.cFees[i] !== null && f.oFees[i] !== null && f.cFees[i] !== f.oFees[i]),
     sql: `(${FEE_ITEMS.map((i) => `coalesce(g.c_fee_${i} <> g.o_fee_${i}, false)`).join(' OR ')})`,
   },

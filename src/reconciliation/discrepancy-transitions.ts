@@ -22,3 +22,6 @@ export const REASON_REQUIRED: ReadonlySet<DiscrepancyAction> = new Set(['resolve
 export function nextState(from: DiscrepancyState, action: DiscrepancyAction): DiscrepancyState | null {
   return DISCREPANCY_TRANSITIONS.find((t) => t.from === from && t.action === action)?.to ?? null;
 }
+
+/** An amount correction keeps the state; a resolved discrepancy is reopened before it is corrected. */
+export const CORRECTABLE_STATES: ReadonlySet<DiscrepancyState> = new Set(['pending', 'in_progress']);

@@ -1,17 +1,25 @@
 import type { PoolClient } from '../db/index.ts';
 
-/**
- * The seam for the fee-rule engine (percentage, fixed, tiered, by brand, region and currency, with
- * effective dates: a later task). The matcher calls it in its transaction, before comparing, for
- * the lines it is about to match; an engine fills the fee items the channel did not state (the
- * `fee_*` columns that are null) from its rules, so that they are compared like stated ones.
- */
-export interface FeeRuleEngine {
-  /** Returns how many lines it completed. */
-  fillMissingFees(client: PoolClient, scope: { channel: string; fromPostDate: string; toPostDate: string }): Promise<number>;
+/** The post dates whose lines (channel side) and transactions (our side) the matcher is about to match. */
+export interface FeeFillScope {
+  channel: string;
+  lines: { from: string; to: string };
+  ours: { from: string; to: string };
 }
 
-/** Today's engine: no rules, so the channel's stated fees are the fees, and unstated items stay unknown. */
+/**
+ * The seam for the fee-rule engine. The matcher calls it in its transaction, after it has listed
+ * the members already settled (the temporary table `recon_final (side, member)`, side 'l' for a
+ * channel line, 'o' for ours) and before comparing: an engine fills the fee items nobody stated
+ * (the `fee_*` columns that are null) on the members still to match, so that they are compared
+ * like stated ones, and marks them as computed (`fees_computed`, `fee_rule_id`).
+ */
+export interface FeeRuleEngine {
+  /** Returns how many lines and transactions it changed. */
+  fillMissingFees(client: PoolClient, scope: FeeFillScope): Promise<number>;
+}
+
+/** No rules: the channel's stated fees are the fees, and unstated items stay unknown. */
 export const statedFeesOnly: FeeRuleEngine = {
   async fillMissingFees() {
     return 0;

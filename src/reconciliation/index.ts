@@ -4,7 +4,12 @@ import { withDomainTables, type Db, type Pool } from '../db/index.ts';
 import { DBOS } from '../workflows/index.ts';
 import type { Actor, MoneyMovementSource, ReconciliationContext, ReconciliationSettings } from './context.ts';
 import { startDailyRuns } from './daily-runs.ts';
-import { statedFeesOnly, type FeeRuleEngine } from './fee-rules.ts';
+import type { FeeRuleEngine } from './fee-rules.ts';
+import { databaseFeeRules } from './fees/db-fee-engine.ts';
+import { feeRuleRoutes } from './fees/fee-rule-routes.ts';
+import type { FeeRuleTables } from './fees/fee-rule-store.ts';
+import { registerFxReruns } from './fx/rerun-days.ts';
+import type { OpsChannel } from '../notify/index.ts';
 import { getFile, listFiles } from './get-files.ts';
 import { getRun, listRuns } from './get-runs.ts';
 import { importOurTransactions, type OurExportUpload } from './import-our-transactions.ts';
@@ -19,6 +24,7 @@ import type { ReconciliationTables } from './tables.ts';
 import { fxRoutes } from './fx/fx-routes.ts';
 import { discrepancyHandlingRoutes } from './routes/discrepancy-handling-routes.ts';
 import { downloadsRoutes } from './routes/downloads-routes.ts';
+import { historyRoutes } from './routes/history-routes.ts';
 import { diskEvidenceStorage, type EvidenceStorage } from './evidence.ts';
 import { rateFor, type FxContext } from './fx/fx-rates.ts';
 import type { FxTables } from './fx/fx-tables.ts';
@@ -40,7 +46,11 @@ export interface ReconciliationDeps {
   /** Payments' settled captures and refunds (its `listMoneyMovements`). */
   movements: MoneyMovementSource;
   settings?: Partial<ReconciliationSettings>;
+  /** Default: the stored fee rules (`/v1/reconciliation/fee_rules`). */
   feeRules?: FeeRuleEngine;
+  /** Where a completed run is announced, with links under `publicUrl` to its downloads. */
+  ops?: OpsChannel;
+  publicUrl?: string | undefined;
   /** Cron of the daily runs (yesterday, every channel with recent files); null: on demand only. */
   dailySchedule: string | null;
   /** The clock (tests move it instead of sleeping). */
@@ -68,19 +78,19 @@ export function createReconciliation(deps: ReconciliationDeps) {
     pool: deps.pool,
     logger: deps.logger.child({ component: 'reconciliation' }),
     movements: deps.movements,
-    feeRules: deps.feeRules ?? statedFeesOnly,
+    feeRules: deps.feeRules ?? databaseFeeRules(withDomainTables<FeeRuleTables>(deps.db)),
     now: deps.now ?? (() => new Date()),
     settings: { ...DEFAULT_SETTINGS, ...(deps.settings ?? {}) },
   };
-  // Overrides are recorded (audit log, outbox event `fx_rate.overridden`); re-running the
-  // affected days is not wired yet: matched groups are final once written (docs/reconciliation.md).
-  const fx: FxContext = { db: withDomainTables<FxTables>(deps.db) };
   const evidence = deps.evidence ?? diskEvidenceStorage(deps.evidenceDir);
   // Registered before DBOS launches (the composition root creates domains first).
-  const workflow = registerRunWorkflow(ctx);
+  const workflow = registerRunWorkflow(ctx, { ops: deps.ops ?? null, publicUrl: deps.publicUrl });
+  // A changed rate (an override, or a load that changes it) re-runs the days it touches.
+  const fx: FxContext = { db: withDomainTables<FxTables>(deps.db), onRatesChanged: registerFxReruns(ctx, workflow) };
   const daily = DBOS.registerWorkflow(
     async (scheduledAt: Date) => {
-      await DBOS.runStep(() => startDailyRuns(ctx, workflow, scheduledAt), { name: 'start-daily-runs' });
+      // Not one step: runs are started by the workflow itself (DBOS refuses it from inside a step).
+      await startDailyRuns(ctx, workflow, scheduledAt);
     },
     { name: 'reconciliation.daily' },
   );
@@ -107,8 +117,10 @@ export function createReconciliation(deps: ReconciliationDeps) {
       await filesRoutes(app, ctx);
       await runsRoutes(app, ctx, workflow);
       await fxRoutes(app, fx);
+      await feeRuleRoutes(app, withDomainTables<FeeRuleTables>(deps.db));
       await discrepancyHandlingRoutes(app, ctx, evidence);
       await downloadsRoutes(app, ctx);
+      await historyRoutes(app, ctx);
     },
   };
 }

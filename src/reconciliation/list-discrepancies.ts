@@ -26,6 +26,8 @@ export interface DiscrepancyView {
   updated_at: string;
   state_changed_at: string;
   resolved_at: string | null;
+  /** The latest amount correction per `side.field` (e.g. `channel.amount`), amounts as strings of minor units. */
+  corrected: Record<string, { amount: string; currency: string; correction_id: string }>;
 }
 
 export interface DiscrepancyFilter {
@@ -41,7 +43,8 @@ export interface DiscrepancyFilter {
 
 /** Discrepancies by channel, post-date range, state, reason or run, oldest day first, with a cursor. */
 export async function listDiscrepancies(ctx: ReconciliationContext, filter: DiscrepancyFilter) {
-  let q = ctx.db.selectFrom('recon_discrepancies').selectAll().select(sql<string>`post_date::text`.as('post_date'));
+  let q = ctx.db.selectFrom('recon_discrepancies').selectAll().select(sql<string>`post_date::text`.as('post_date'))
+    .select(sql<DiscrepancyView['corrected']>`corrected`.as('corrected'));
   if (filter.channel) q = q.where('channel', '=', filter.channel);
   if (filter.from) q = q.where('post_date', '>=', filter.from);
   if (filter.to) q = q.where('post_date', '<=', filter.to);
@@ -74,6 +77,7 @@ export async function listDiscrepancies(ctx: ReconciliationContext, filter: Disc
     updated_at: r.updated_at.toISOString(),
     state_changed_at: r.state_changed_at.toISOString(),
     resolved_at: r.resolved_at?.toISOString() ?? null,
+    corrected: r.corrected,
   }));
   return { data, has_more: rows.length > filter.limit, next_cursor: rows.length > filter.limit ? page.at(-1)!.id : null };
 }

@@ -1,5 +1,7 @@
 import type { PoolClient } from '../db/index.ts';
+import { currencyExponent, supportedCurrencies } from '../money/index.ts';
 import { FEE_ITEMS, decisionSql } from './discrepancy-rules.ts';
+import { statedFeesOnly, type FeeRuleEngine } from './fee-rules.ts';
 
 export interface MatchScope {
   channel: string;
@@ -40,13 +42,19 @@ INSERT INTO recon_match_groups (channel, post_date, match_key, matched_by, statu
 WITH cand AS MATERIALIZED (
   SELECT 'l'::text AS side, l.id, l.match_class, l.channel_transaction_id AS ref, l.merchant_order_id AS order_ref, l.post_date,
          l.transaction_amount AS amount, l.transaction_currency AS currency,
-         CASE WHEN l.fx_expected_settlement IS NOT NULL THEN greatest(abs(l.settlement_amount - l.fx_expected_settlement) - 1, 0) END AS fx_gap,
+         CASE WHEN l.fx_expected_settlement IS NOT NULL THEN greatest(abs(l.settlement_amount - l.fx_expected_settlement) - 1, 0)
+              WHEN r.factor IS NOT NULL THEN greatest(abs(l.settlement_amount - round(l.transaction_amount * r.factor)::bigint) - 1, 0) END AS fx_gap,
+         CASE WHEN l.fx_expected_settlement IS NOT NULL THEN l.fx_rate ELSE r.rate END AS fx_rate,
+         CASE WHEN l.fx_expected_settlement IS NOT NULL THEN 'channel' ELSE r.source END AS fx_source,
          ${FEE_ITEMS.map((i) => `l.fee_${i}`).join(', ')}, NULL::bigint AS order_amount, NULL::text AS order_status
     FROM recon_channel_lines l
+    -- The day's rate, where the line is cross-currency and states none (no rate known: no FX verdict).
+    LEFT JOIN recon_fx r ON l.fx_expected_settlement IS NULL AND l.settlement_amount IS NOT NULL AND l.transaction_amount IS NOT NULL
+                        AND r.rate_date = l.post_date AND r.base = l.transaction_currency AND r.quote = l.settlement_currency
    WHERE l.channel = $1 AND l.post_date BETWEEN $2::date - $4::int AND $2::date AND l.match_class IS NOT NULL
      AND NOT EXISTS (SELECT 1 FROM recon_final f WHERE f.side = 'l' AND f.member = l.id)
   UNION ALL
-  SELECT 'o', o.id, o.match_class, o.channel_ref, o.order_id, o.post_date, o.amount, o.currency, NULL,
+  SELECT 'o', o.id, o.match_class, o.channel_ref, o.order_id, o.post_date, o.amount, o.currency, NULL, NULL, NULL,
          ${FEE_ITEMS.map((i) => `o.fee_${i}`).join(', ')}, o.order_amount, o.order_status
     FROM recon_our_transactions o
    WHERE o.channel = $1 AND o.post_date BETWEEN $2::date - 3 * $4::int AND $3::date
@@ -85,6 +93,9 @@ grouped AS (
       sum(amount) FILTER (WHERE side = 'l') AS c_amount,
       ${currencyOf('l')} AS c_currency,
       sum(fx_gap) FILTER (WHERE side = 'l') AS c_fx_gap,
+      min(fx_rate) FILTER (WHERE side = 'l') AS c_fx_rate_min,
+      max(fx_rate) FILTER (WHERE side = 'l') AS c_fx_rate_max,
+      CASE WHEN min(fx_source) = max(fx_source) THEN min(fx_source) WHEN count(fx_source) > 0 THEN 'mixed' END AS c_fx_source,
       ${fees('c')},
       count(*) FILTER (WHERE side = 'o')::int AS o_count,
       sum(amount) FILTER (WHERE side = 'o') AS o_amount,
@@ -116,11 +127,14 @@ decided AS (
 SELECT $1, g.post_date, g.match_key, g.matched_by, g.status, g.reasons, g.channel_line_ids, g.our_transaction_ids,
        CASE WHEN g.was_expected AND g.status <> 'expected' THEN g.age_days ELSE 0 END,
        CASE WHEN g.status = 'expected' THEN coalesce(g.expected_since, $3::date) END,
-       CASE WHEN g.status <> 'matched' THEN jsonb_build_object(
+       CASE WHEN g.status <> 'matched' OR g.c_fx_rate_min IS NOT NULL THEN jsonb_build_object(
          'amount', jsonb_build_object('channel', g.c_amount, 'ours', g.o_amount, 'order', g.o_order_amount),
          'currency', jsonb_build_object('channel', g.c_currency, 'ours', g.o_currency),
          'order_status', g.o_order_status,
          'fx_gap', g.c_fx_gap,
+         -- The rate the FX check used: the channel's own ('channel') or the day's (file, http, manual).
+         'fx', CASE WHEN g.c_fx_rate_min IS NOT NULL THEN jsonb_strip_nulls(jsonb_build_object('rate', g.c_fx_rate_min::text,
+                 'max_rate', CASE WHEN g.c_fx_rate_max <> g.c_fx_rate_min THEN g.c_fx_rate_max::text END, 'source', g.c_fx_source)) END,
          'fees', jsonb_build_object(${feeFacts}),
          'lines', jsonb_build_object('channel', g.c_count, 'ours', g.o_count),
          'age_days', g.age_days) END,
@@ -137,7 +151,7 @@ let cachedSql: string | null = null;
  * late counterpart matches automatically (its wait recorded as days_unmatched); what is still
  * alone is expected within the look-back and a discrepancy after it.
  */
-export async function matchWindow(client: PoolClient, scope: MatchScope): Promise<MatchOutcome> {
+export async function matchWindow(client: PoolClient, scope: MatchScope, fees: FeeRuleEngine = statedFeesOnly): Promise<MatchOutcome> {
   const { channel, postDate, asOf, lookBackDays: look, runId } = scope;
   // Runs of different days of one channel share candidates: one matches at a time.
   await client.query(`SELECT pg_advisory_xact_lock(hashtext('kessai.reconciliation'), hashtext($1))`, [channel]);
@@ -162,9 +176,12 @@ export async function matchWindow(client: PoolClient, scope: MatchScope): Promis
      SELECT 'o', unnest(our_transaction_ids) FROM recon_match_groups WHERE channel = $1 AND status <> 'expected' AND post_date BETWEEN $2::date - 4 * $3::int AND $4::date`,
     [channel, postDate, look, asOf],
   );
+  // Fee items nobody stated, computed from the fee rules for the members still to match.
+  await fees.fillMissingFees(client, { channel, lines: { from: shiftDate(postDate, -look), to: postDate }, ours: { from: shiftDate(postDate, -3 * look), to: asOf } });
+  await loadDailyRates(client, shiftDate(postDate, -look), postDate);
   cachedSql ??= groupAndDecideSql();
   // The temporary tables have no statistics until analysed: without them a join to an empty one is planned as a sort.
-  await client.query('ANALYZE recon_prev, recon_final');
+  await client.query('ANALYZE recon_prev, recon_final, recon_fx');
   await client.query(cachedSql, [channel, postDate, asOf, look, runId]);
 
   // Ours waiting on a later day's expected list that matched now leave it; that day changes too.
@@ -198,6 +215,31 @@ export async function matchWindow(client: PoolClient, scope: MatchScope): Promis
   for (let i = 0; i <= look; i++) days.add(shiftDate(postDate, -i));
   outcome.days = [...days].sort();
   return outcome;
+}
+
+let exponents: { codes: string[]; exps: number[] } | null = null;
+
+/**
+ * The day's rates of the window (a manual override first: `fx_rates_effective`), each with the
+ * factor that turns minor units of the base into minor units of the quote, so the matcher's
+ * expected settlement is `round(amount × factor)`: exact numeric, half away from zero (half-up),
+ * like the parsers' for a stated rate.
+ */
+async function loadDailyRates(client: PoolClient, from: string, to: string): Promise<void> {
+  if (!exponents) {
+    const codes = supportedCurrencies();
+    exponents = { codes, exps: codes.map((c) => currencyExponent(c)!) };
+  }
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS recon_fx (rate_date date, base text, quote text, rate numeric, source text, factor numeric) ON COMMIT DROP`);
+  await client.query(
+    `INSERT INTO recon_fx
+     SELECT r.rate_date, r.base, r.quote, r.rate, r.source, r.rate * power(10::numeric, q.e - b.e)
+       FROM fx_rates_effective r
+       JOIN unnest($3::text[], $4::int[]) AS b(code, e) ON b.code = r.base
+       JOIN unnest($3::text[], $4::int[]) AS q(code, e) ON q.code = r.quote
+      WHERE r.rate_date BETWEEN $1::date AND $2::date`,
+    [from, to, exponents.codes, exponents.exps],
+  );
 }
 
 export function shiftDate(date: string, days: number): string {

@@ -3,7 +3,9 @@ import { DBOS } from '../workflows/index.ts';
 import { copyMoneyMovements } from './copy-money-movements.ts';
 import type { ReconciliationContext } from './context.ts';
 import { recomputeDays, recordDiscrepancies } from './day-results.ts';
+import { dissolveDay, type Dissolved } from './dissolve-day.ts';
 import { matchWindow, shiftDate } from './match-window.ts';
+import { notifyRunCompleted, type RunNotices } from './notify-run.ts';
 
 export interface RunInput {
   runId: string;
@@ -11,6 +13,8 @@ export interface RunInput {
   postDate: string;
   /** The run's clock, fixed when it was requested, so a resumed run decides as the first attempt would. */
   asOf: string;
+  /** Why the day is reconciled again, when its settled groups are to be decided afresh (its FX rate changed). */
+  redo?: 'fx_rate_changed';
 }
 
 export interface RunSummary {
@@ -20,12 +24,14 @@ export interface RunSummary {
   expected: number;
   discrepancies_recorded: number;
   days_recomputed: string[];
+  /** A re-run after an FX rate change: what was taken apart first, and what an operator's handling kept. */
+  redo?: { reason: string } & Dissolved;
 }
 
 const RETRIES = { retriesAllowed: true, maxAttempts: 3, intervalSeconds: 0.5, backoffRate: 2 } as const;
 
 /** The steps of a run, in order (docs/reconciliation.md). */
-export const RUN_STEPS = ['copy-our-side', 'match', 'finish'] as const;
+export const RUN_STEPS = ['copy-our-side', 'match', 'finish', 'notify-operations'] as const;
 
 /**
  * A reconciliation run as a DBOS workflow (id = run id): each step is one transaction whose result
@@ -33,7 +39,7 @@ export const RUN_STEPS = ['copy-our-side', 'match', 'finish'] as const;
  * is safe to repeat: what it settled is not matched again, and the groups it left expected are
  * dissolved and tried again.
  */
-export function registerRunWorkflow(ctx: ReconciliationContext) {
+export function registerRunWorkflow(ctx: ReconciliationContext, notices: RunNotices) {
   async function run(input: RunInput): Promise<RunSummary> {
     try {
       const copied = await DBOS.runStep(
@@ -49,11 +55,11 @@ export function registerRunWorkflow(ctx: ReconciliationContext) {
         () =>
           withTransaction(ctx.pool, async (client) => {
             const scope = { channel: input.channel, postDate: input.postDate, asOf: input.asOf.slice(0, 10), lookBackDays: ctx.settings.lookBackDays, runId: input.runId };
-            await ctx.feeRules.fillMissingFees(client, { channel: input.channel, fromPostDate: shiftDate(input.postDate, -ctx.settings.lookBackDays), toPostDate: input.postDate });
-            const outcome = await matchWindow(client, scope);
+            const dissolved = input.redo ? await dissolveDay(client, input.channel, input.postDate) : null;
+            const outcome = await matchWindow(client, scope, ctx.feeRules);
             const recorded = await recordDiscrepancies(client, input.channel, input.runId);
             await recomputeDays(client, input.channel, outcome.days, input.runId);
-            return { ...outcome, recorded };
+            return { ...outcome, recorded, dissolved };
           }),
         { name: 'match', ...RETRIES },
       );
@@ -64,6 +70,7 @@ export function registerRunWorkflow(ctx: ReconciliationContext) {
         expected: matched.expected,
         discrepancies_recorded: matched.recorded,
         days_recomputed: matched.days,
+        ...(input.redo && matched.dissolved ? { redo: { reason: input.redo, ...matched.dissolved } } : {}),
       };
       await DBOS.runStep(
         async () => {
@@ -71,6 +78,14 @@ export function registerRunWorkflow(ctx: ReconciliationContext) {
         },
         { name: 'finish', ...RETRIES },
       );
+      try {
+        // A step: a recovered run finds it done and does not post again (only a crash between the
+        // POST and its checkpoint can repeat it: Slack-compatible webhooks have no idempotency key).
+        await DBOS.runStep(() => notifyRunCompleted(ctx, notices, input.runId), { name: 'notify-operations', retriesAllowed: true, maxAttempts: 5, intervalSeconds: 1, backoffRate: 2 });
+      } catch (err) {
+        // The run is complete whatever the channel answers; the notice is not worth failing it.
+        ctx.logger.error({ err, run_id: input.runId }, 'could not notify the operations channel of a completed run');
+      }
       return summary;
     } catch (err) {
       const message = (err as Error).message ?? String(err);

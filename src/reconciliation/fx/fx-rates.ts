@@ -5,11 +5,12 @@ import { actorLabel, appendEvent, writeAudit, type Actor } from '../../events/in
 import { compareDecimal, decimal } from '../../money/index.ts';
 import type { FxRateInput } from './parse-rates-csv.ts';
 import type { FxRateRow, FxSource, FxTables } from './fx-tables.ts';
+import type { Reruns } from './rerun-days.ts';
 
 export interface FxContext {
   db: Kysely<FxTables>;
-  /** Called after rates change, with the days and pairs whose effective rate changed (re-run them). */
-  onRatesChanged?: (changes: Array<{ date: string; base: string; quote: string }>, actor: Actor) => Promise<void>;
+  /** Called after rates change, with the days and pairs whose effective rate changed: it re-runs the affected days. */
+  onRatesChanged?: (changes: Array<{ date: string; base: string; quote: string }>, actor: Actor) => Promise<Reruns | void>;
 }
 
 const auditActor = (actor: Actor) => ({ actorType: actor.type, actorId: actor.id, actorName: actor.name, requestId: actor.requestId ?? null, ip: actor.ip ?? null });
@@ -46,9 +47,11 @@ export async function loadRates(ctx: FxContext, rates: FxRateInput[], source: Ex
     });
   });
   const changes = changed.map(({ date, base, quote }) => ({ date, base, quote }));
-  if (changes.length > 0) await ctx.onRatesChanged?.(changes, actor);
-  return { loaded: rates.length, changed: changes };
+  const reruns = changes.length > 0 ? await ctx.onRatesChanged?.(changes, actor) : undefined;
+  return { loaded: rates.length, changed: changes, reruns: reruns ?? NO_RERUNS };
 }
+
+const NO_RERUNS: Reruns = { workflow_id: null, days: [] };
 
 const compareRates = (a: string, b: string) => compareDecimal(decimal(a), decimal(b));
 
@@ -79,8 +82,8 @@ export async function overrideRate(ctx: FxContext, key: { date: string; base: st
     return { before, after };
   });
   const changed = result.before === null || result.after === null || compareRates(result.before, result.after) !== 0;
-  if (changed) await ctx.onRatesChanged?.([key], actor);
-  return { ...result, changed };
+  const reruns = changed ? await ctx.onRatesChanged?.([key], actor) : undefined;
+  return { ...result, changed, reruns: reruns ?? NO_RERUNS };
 }
 
 export async function listRates(ctx: FxContext, filter: { from?: string; to?: string; base?: string; quote?: string; limit: number }): Promise<FxRateRow[]> {

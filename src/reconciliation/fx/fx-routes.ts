@@ -11,6 +11,14 @@ const rateSchema = {
   type: 'object',
   properties: { date: { type: 'string' }, base: { type: 'string' }, quote: { type: 'string' }, rate: { type: 'string' }, source: { type: 'string' }, note: { type: ['string', 'null'] }, loaded_by: { type: 'string' }, loaded_at: { type: 'string' } },
 } as const;
+const rerunsSchema = {
+  type: 'object',
+  description: 'The channels and days reconciled again because their rate changed, each by a run (`run_id`) started by the workflow',
+  properties: {
+    workflow_id: { type: ['string', 'null'] },
+    days: { type: 'array', items: { type: 'object', properties: { channel: { type: 'string' }, post_date: { type: 'string' }, run_id: { type: 'string' } } } },
+  },
+} as const;
 const changesSchema = { type: 'array', items: { type: 'object', properties: { date: { type: 'string' }, base: { type: 'string' }, quote: { type: 'string' } } } } as const;
 
 /** Daily FX rates: a CSV upload, the list, and an admin's override of one day and pair. */
@@ -26,7 +34,7 @@ export async function fxRoutes(app: FastifyInstance, ctx: FxContext): Promise<vo
           summary: 'Load daily FX rates from a CSV file (date,base,quote,rate)',
           description: 'All or nothing; a bad cell is an error naming its line and column. Days whose rate changed are reconciled again.',
           headers: idempotencyHeader,
-          response: { 200: { type: 'object', properties: { loaded: { type: 'integer' }, changed: changesSchema } }, ...errorResponses },
+          response: { 200: { type: 'object', properties: { loaded: { type: 'integer' }, changed: changesSchema, reruns: rerunsSchema } }, ...errorResponses },
         },
       },
       async (request) => loadRates(ctx, parseRatesCsv(request.body), 'file', actorOf(request)),
@@ -66,7 +74,7 @@ export async function fxRoutes(app: FastifyInstance, ctx: FxContext): Promise<vo
           additionalProperties: false,
           properties: { rate: { type: ['string', 'null'], pattern: '^(?:0|[1-9]\\d{0,11})(?:\\.\\d{1,12})?$' }, note: { type: 'string', minLength: 3, maxLength: 1000, description: 'Why' } },
         },
-        response: { 200: { type: 'object', properties: { before: { type: ['string', 'null'] }, after: { type: ['string', 'null'] }, changed: { type: 'boolean' } } }, ...errorResponses },
+        response: { 200: { type: 'object', properties: { before: { type: ['string', 'null'] }, after: { type: ['string', 'null'] }, changed: { type: 'boolean' }, reruns: rerunsSchema } }, ...errorResponses },
       },
     },
     async (request) => {

@@ -101,6 +101,7 @@ export const discrepancySchema = {
     updated_at: str,
     state_changed_at: str,
     resolved_at: nullableString,
+    corrected: { type: 'object', description: 'The latest amount correction per side.field (e.g. channel.amount): {amount (minor units, string), currency, correction_id}', additionalProperties: { type: 'object', properties: { amount: str, currency: str, correction_id: str } } },
   },
 } as const;
 

@@ -1,0 +1,100 @@
+import { newId } from '../../db/index.ts';
+import { isKessaiError } from '../../errors/index.ts';
+import { actorLabel, type Actor } from '../../events/index.ts';
+import { DBOS } from '../../workflows/index.ts';
+import type { ReconciliationContext } from '../context.ts';
+import type { RunWorkflow } from '../run-workflow.ts';
+import { startRunInWorkflow } from '../start-run.ts';
+
+export interface RateChange {
+  date: string;
+  base: string;
+  quote: string;
+}
+
+export interface DayRerun {
+  channel: string;
+  post_date: string;
+  run_id: string;
+}
+
+export interface Reruns {
+  /** The durable workflow starting the runs (it waits for a run of the same day already under way). */
+  workflow_id: string | null;
+  days: DayRerun[];
+}
+
+interface RerunInput {
+  days: DayRerun[];
+  /** Who changed the rate: the runs are theirs. */
+  actor: Actor;
+}
+
+// A run of the same channel and day under way is waited for: up to ~10 minutes of retries.
+const WAIT_FOR_RUNNING = { retriesAllowed: true, maxAttempts: 10, intervalSeconds: 2, backoffRate: 1.6 } as const;
+
+/**
+ * The days a rate change touches: every channel and post date with lines in that pair on that
+ * date that state no rate of their own (they are checked against the day's rate).
+ */
+export async function affectedDays(ctx: ReconciliationContext, changes: RateChange[]): Promise<Array<{ channel: string; post_date: string }>> {
+  if (changes.length === 0) return [];
+  const { rows } = await ctx.pool.query<{ channel: string; post_date: string }>(
+    `SELECT DISTINCT l.channel, l.post_date::text AS post_date
+       FROM recon_channel_lines l
+       JOIN unnest($1::date[], $2::text[], $3::text[]) AS c(d, base, quote)
+         ON l.post_date = c.d AND l.transaction_currency = c.base AND l.settlement_currency = c.quote
+      WHERE l.fx_expected_settlement IS NULL AND l.settlement_currency <> l.transaction_currency AND l.match_class IS NOT NULL
+      ORDER BY 2, 1`,
+    [changes.map((c) => c.date), changes.map((c) => c.base), changes.map((c) => c.quote)],
+  );
+  return rows;
+}
+
+/**
+ * After a day's FX rate changed (an override, or a load that changed it): each affected channel
+ * and day is reconciled again by a normal run (so one run per channel and day still holds) that
+ * first takes apart the day's groups no operator has touched. Runs are started by a durable
+ * workflow; a day whose run is under way is retried until that run ends, and a day that still
+ * cannot start is recorded as a failed run saying why.
+ */
+export function registerFxReruns(ctx: ReconciliationContext, runWorkflow: RunWorkflow) {
+  async function rerun(input: RerunInput): Promise<Array<DayRerun & { started: boolean; error?: string }>> {
+    const out: Array<DayRerun & { started: boolean; error?: string }> = [];
+    for (const day of input.days) {
+      try {
+        await startRunInWorkflow(ctx, runWorkflow, { channel: day.channel, postDate: day.post_date, runId: day.run_id, redo: 'fx_rate_changed' }, input.actor, {
+          name: `rerun ${day.channel} ${day.post_date}`,
+          ...WAIT_FOR_RUNNING,
+        });
+        out.push({ ...day, started: true });
+      } catch (err) {
+        const message = isKessaiError(err) ? err.message : (err as Error).message;
+        await DBOS.runStep(
+          async () => {
+            await ctx.db
+              .insertInto('recon_runs')
+              .values({ id: day.run_id, channel: day.channel, post_date: day.post_date, status: 'failed', requested_by: actorLabel(input.actor), as_of: ctx.now(), summary: '{}', error: `FX re-run not started: ${message}`.slice(0, 2000), completed_at: new Date() })
+              .onConflict((oc) => oc.column('id').doNothing())
+              .execute();
+          },
+          { name: `record ${day.channel} ${day.post_date}` },
+        );
+        ctx.logger.error({ err, channel: day.channel, post_date: day.post_date }, 'FX re-run of a day could not start');
+        out.push({ ...day, started: false, error: message });
+      }
+    }
+    return out;
+  }
+  const workflow = DBOS.registerWorkflow(rerun, { name: 'reconciliation.fx-rerun' });
+
+  /** The hook of the FX rates: finds the affected days and starts their re-runs. */
+  return async function onRatesChanged(changes: RateChange[], actor: Actor): Promise<Reruns> {
+    const days = await affectedDays(ctx, changes);
+    if (days.length === 0) return { workflow_id: null, days: [] };
+    const workflowId = newId('rfxr');
+    const planned = days.map((d, i) => ({ ...d, run_id: `rrun_${workflowId.slice(5)}_${i + 1}` }));
+    await DBOS.startWorkflow(workflow, { workflowID: workflowId })({ days: planned, actor: { type: actor.type, id: actor.id, name: actor.name } });
+    return { workflow_id: workflowId, days: planned };
+  };
+}
