@@ -88,13 +88,17 @@ export async function copyIn(client: PoolClient, table: string, columns: readonl
   return copy.done;
 }
 
+const NEEDS_ESCAPE = /[\\\t\n\r\0]/;
+
 /** One value in COPY's text format: `\N` for null; backslash, tab, newline and CR escaped. */
 export function copyValue(value: string | bigint | number | null | undefined): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value !== 'string') return String(value);
+  // One test for the common case: nothing to escape.
+  if (!NEEDS_ESCAPE.test(value)) return value;
   // PostgreSQL text cannot hold NUL; a cell with one keeps the rest of its text.
   if (value.includes('\0')) value = value.replaceAll('\0', '');
-  return /[\\\t\n\r]/.test(value) ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : value;
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
 /** Rows of values gathered into chunks of about `chunkChars` characters (fewer, larger messages). */
@@ -102,8 +106,8 @@ export async function* copyChunks<T>(items: AsyncIterable<T> | Iterable<T>, toRo
   let buffer = '';
   for await (const item of items) {
     const row = toRow(item);
-    let line = '';
-    for (let i = 0; i < row.length; i++) line += (i === 0 ? '' : '\t') + copyValue(row[i]);
+    let line = row.length > 0 ? copyValue(row[0]) : '';
+    for (let i = 1; i < row.length; i++) line += `\t${copyValue(row[i])}`;
     buffer += `${line}\n`;
     if (buffer.length >= chunkChars) {
       yield buffer;

@@ -129,7 +129,7 @@ export function parseAdyenSettlementDetails(source: ByteSource): SettlementFileP
     session.format = 'adyen.settlement_details';
     const lines = session.lines(await session.bytes(source), { encoding: 'utf-8', asciiFallback: 'utf-8' });
     let layout: ReturnType<typeof readHeader> | null = null;
-    for await (const record of readCsvRecords(lines, ',')) {
+    for await (const records of readCsvRecords(lines, ',')) for (const record of records) {
       if (!layout) {
         layout = readHeader(record.cells, record.line);
         session.formatVersion = `${layout.columns.names.length}-column`;

@@ -1,6 +1,6 @@
 import { amountAt, currencyAt, decimalAt, DecimalTotal } from './amounts.ts';
 import { isZip, peek } from './byte-source.ts';
-import { readCsvRecords } from './csv-records.ts';
+import { CsvRecordReader } from './csv-records.ts';
 import { Columns, type Row } from './columns.ts';
 import { dateTimeAt } from './dates.ts';
 import type { TextEncodingName } from './decode.ts';
@@ -65,7 +65,11 @@ interface EntryState {
   columns: Columns;
   currency: string;
   tally: FooterTally;
+  /** Footer lines read (交易合计…), so that a bill cut between them is noticed. */
+  footers: Set<string>;
 }
+
+const FOOTER_LINES: Record<BillKind, string[]> = { trade: ['交易合计', '退款合计'], account: ['收入合计', '支出合计'], summary: [] };
 
 function tradeLine(state: EntryState, row: Row, entry: string | null): SettlementLine {
   const { columns, currency, tally } = state;
@@ -123,7 +127,8 @@ function accountLine(state: EntryState, row: Row, entry: string | null): Settlem
   if (incomeAmount !== 0n) tally.count('收入合计');
   if (expenseAmount !== 0n) tally.count('支出合计');
   tally.sum('收入合计 金额', income, row, col('收入金额（+元）'));
-  tally.sum('支出合计 金额', expense, row, col('支出金额（-元）'));
+  // Summed as magnitudes, like the lines: a bill may print its expenses bare or negative.
+  tally.sum('支出合计 金额', expense.replace(/^-/, ''), row, col('支出金额（-元）'));
   // Expenses are printed either bare or with a minus sign: they are money out either way.
   const amount = incomeAmount - (expenseAmount < 0n ? -expenseAmount : expenseAmount);
   const when = dateTimeAt(row.text(col('发生时间')), row.at(col('发生时间')), BEIJING);
@@ -161,6 +166,7 @@ function checkFooterLine(session: ParseSession, state: EntryState, text: string,
   const trade = TRADE_FOOTER.exec(text);
   if (trade) {
     const [, label, count, received, discount] = trade;
+    state.footers.add(label!);
     session.checkTotal(`${label} 笔数`, at, null, count!, String(tally.counts.get(label!) ?? 0));
     session.checkTotal(`${label} 商家实收`, at, currency, received!, tally.sums.get(`${label} 商家实收`)?.toString() ?? '0');
     session.checkTotal(`${label} 商家优惠`, at, currency, discount!, tally.sums.get(`${label} 商家优惠`)?.toString() ?? '0');
@@ -169,6 +175,7 @@ function checkFooterLine(session: ParseSession, state: EntryState, text: string,
   const account = ACCOUNT_FOOTER.exec(text);
   if (account) {
     const [, label, count, total] = account;
+    state.footers.add(label!);
     session.checkTotal(`${label} 笔数`, at, null, count!, String(tally.counts.get(label!) ?? 0));
     const computed = tally.sums.get(`${label} 金额`)?.toString() ?? '0';
     // 支出 may be printed negative in the rows and positive in the footer: compare magnitudes.
@@ -191,17 +198,23 @@ function readPreambleLine(session: ParseSession, text: string): void {
   }
 }
 
-async function* readEntry(session: ParseSession, lines: AsyncIterable<PhysicalLine>, entry: string | null, options: AlipayBillOptions): AsyncGenerator<SettlementLine> {
+async function* readEntry(session: ParseSession, lines: AsyncIterable<PhysicalLine[]>, entry: string | null, options: AlipayBillOptions): AsyncGenerator<SettlementLine> {
   const currency = currencyAt(options.currency ?? 'CNY', { line: 1, entry });
   let state: EntryState | null = null;
   let listEnded = false;
   let firstLine = 0;
-  for await (const record of readCsvRecords(commentsAsRecords(lines, (text, line) => {
-    firstLine ||= line;
-    if (!state) return readPreambleLine(session, text);
-    if (/列表结束/.test(text)) listEnded = true;
-    else if (listEnded) checkFooterLine(session, state, text, { line, entry });
-  }), ',', entry)) {
+  const reader = new CsvRecordReader(',', entry);
+  for await (const batch of lines) for (const { number, text } of batch) {
+    firstLine ||= number;
+    // `#` lines are the preamble, the list markers and the footers, in file order.
+    if (text.startsWith('#')) {
+      if (!state) readPreambleLine(session, text);
+      else if (/列表结束/.test(text)) listEnded = true;
+      else if (listEnded) checkFooterLine(session, state, text, { line: number, entry });
+      continue;
+    }
+    const record = reader.push(number, text);
+    if (!record) continue;
     if (listEnded) throw malformed({ line: record.line, entry }, 'a data line after the end-of-list marker', { expected: '# footer lines' });
     if (!state) {
       const kind = kindOfHeader(record.cells);
@@ -214,7 +227,7 @@ async function* readEntry(session: ParseSession, lines: AsyncIterable<PhysicalLi
       const columns = new Columns(record.cells, record.line, entry);
       const missing = columns.missing(REQUIRED[kind].map((r) => [r]));
       if (missing.length > 0) columns.refuseMissing(missing);
-      state = { kind, columns, currency, tally: new FooterTally() };
+      state = { kind, columns, currency, tally: new FooterTally(), footers: new Set() };
       if (kind !== 'summary') {
         session.format ||= `alipay.${kind}`;
         session.formatVersion ||= `${columns.names.length}-column`;
@@ -231,15 +244,10 @@ async function* readEntry(session: ParseSession, lines: AsyncIterable<PhysicalLi
       state.columns.names.forEach((name, k) => (session.metadata[`summary:${name}`] = row.text(k)));
     }
   }
+  reader.end();
   if (!state) throw unrecognised({ line: firstLine || 1, entry }, 'no header found', { expected: 'an Alipay bill header after the # lines' });
-}
-
-/** Passes `#` lines to `onComment` and the rest on to the CSV reader. */
-async function* commentsAsRecords(lines: AsyncIterable<PhysicalLine>, onComment: (text: string, line: number) => void): AsyncGenerator<PhysicalLine> {
-  for await (const line of lines) {
-    if (line.text.startsWith('#')) onComment(line.text, line.number);
-    else yield line;
-  }
+  const read = state.footers;
+  for (const label of FOOTER_LINES[state.kind]) if (!read.has(label)) session.missingFooter(`#${label} line${entry ? ` in ${entry}` : ''}`);
 }
 
 /**

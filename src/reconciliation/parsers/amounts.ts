@@ -34,8 +34,38 @@ export function currencyAt(text: string, at: FilePosition): string {
   return code;
 }
 
+const ZEROS = ['', '0', '00', '000', '0000', '00000', '000000'];
+
+/**
+ * Minor units of a plain decimal (`-12.34`, `5`, `.5`, `12.340`) when `exponent` decimals hold it
+ * exactly, else null. One BigInt from the digits: the hot path of every amount column; anything
+ * it does not take goes the long way, which refuses it with its reason.
+ */
+export function exactMinorUnits(text: string, exponent: number): bigint | null {
+  const n = text.length;
+  const first = text.charCodeAt(0);
+  const start = first === 45 || first === 43 ? 1 : 0;
+  const dot = text.indexOf('.', start);
+  const wholeEnd = dot < 0 ? n : dot;
+  if (wholeEnd === start && (dot < 0 || dot === n - 1)) return null;
+  for (let k = start; k < n; k++) {
+    const c = text.charCodeAt(k);
+    if ((c < 48 || c > 57) && k !== dot) return null;
+  }
+  let fraction = dot < 0 ? 0 : n - dot - 1;
+  // Zeros past the currency's decimals change nothing (`0.01000`); other digits are refused.
+  while (fraction > exponent && text.charCodeAt(dot + fraction) === 48) fraction -= 1;
+  if (fraction > exponent || exponent >= ZEROS.length) return null;
+  const digits = text.slice(start, wholeEnd) + (fraction > 0 ? text.slice(dot + 1, dot + 1 + fraction) : '') + ZEROS[exponent - fraction]!;
+  const value = BigInt(digits === '' ? '0' : digits);
+  return first === 45 ? -value : value;
+}
+
 /** Major units (`12.34`) to minor units; more decimals than the currency has is an error. */
 export function amountAt(text: string, currency: string, at: FilePosition): bigint {
+  const exponent = currencyExponent(currency);
+  const fast = exponent === undefined ? null : exactMinorUnits(text, exponent);
+  if (fast !== null) return fast;
   if (!DECIMAL_TEXT.test(text)) throw malformed(at, `not an amount: ${JSON.stringify(text)}`, { expected: 'a decimal amount such as 12.34', actual: text });
   try {
     return parseMajorString(withWholePart(text), currency);

@@ -19,11 +19,21 @@ function offsetText(raw: string): string {
   return `${digits.slice(0, 3)}:${digits.slice(3)}`;
 }
 
+/** The last cell read: files list many lines of one day or second, so most cells repeat it. */
+let last: { text: string; offset: string | null; value: FileDateTime } | null = null;
+
 /**
  * A date-time cell normalised to ISO 8601. `defaultOffset` is the zone the format is known to use
  * when the cell states none (`+08:00` for WeChat Pay and Alipay, which print Beijing time).
  */
 export function dateTimeAt(text: string, at: FilePosition, defaultOffset: string | null = null): FileDateTime {
+  if (last !== null && last.text === text && last.offset === defaultOffset) return last.value;
+  const value = readDateTime(text, at, defaultOffset);
+  last = { text, offset: defaultOffset, value };
+  return value;
+}
+
+function readDateTime(text: string, at: FilePosition, defaultOffset: string | null): FileDateTime {
   const m = DATE_TIME.exec(text.trim());
   const bad = () => malformed(at, `not a date-time: ${JSON.stringify(text)}`, { expected: 'YYYY-MM-DD HH:MM:SS', actual: text });
   if (!m) throw bad();

@@ -15,14 +15,19 @@ export type DetectedSettlementFormat =
 /** Enough of a file to recognise it: the first line of any of these formats fits. */
 export const DETECTION_BYTES = 8 * 1024;
 
-function firstLines(head: Uint8Array): string[] {
-  let text: string;
+function decodeHead(head: Uint8Array): string {
+  // PayPal's older reports are UTF-16 with a BOM: read as UTF-8 they would look like nothing known.
+  if (head[0] === 0xff && head[1] === 0xfe) return new TextDecoder('utf-16le').decode(head, { stream: true });
+  if (head[0] === 0xfe && head[1] === 0xff) return new TextDecoder('utf-16be').decode(head, { stream: true });
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
+    return new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
   } catch {
-    text = new TextDecoder('gbk').decode(head);
+    return new TextDecoder('gbk').decode(head);
   }
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, 8);
+}
+
+function firstLines(head: Uint8Array): string[] {
+  return decodeHead(head).replace(/^\uFEFF/, '').split(/\r?\n/).slice(0, 8);
 }
 
 /**

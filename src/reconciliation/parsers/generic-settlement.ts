@@ -1,11 +1,13 @@
-import { amountAt, currencyAt, rateAt } from './amounts.ts';
+import { currencyExponent } from '../../money/index.ts';
+import { amountAt, currencyAt, exactMinorUnits, rateAt } from './amounts.ts';
 import { readCsvRecords, type CsvRecord } from './csv-records.ts';
+import type { PhysicalLine } from './line-splitter.ts';
 import { Columns, type Row } from './columns.ts';
 import { dateTimeAt } from './dates.ts';
 import { malformed, unrecognised, type FilePosition } from './file-errors.ts';
 import { GENERIC_FIELDS, validateMapping, type DateFormat, type GenericColumnMapping, type GenericField } from './generic-mapping.ts';
 import { startParse } from './parse-session.ts';
-import type { ByteSource, SettlementFileParse, SettlementLine, SettlementRecordKind } from './settlement-line.ts';
+import type { ByteSource, SettlementFees, SettlementFileParse, SettlementLine, SettlementRecordKind } from './settlement-line.ts';
 import { readXlsxRows } from './xlsx-rows.ts';
 
 const DATE_PATTERNS: Record<DateFormat, { pattern: RegExp; order: [number, number, number] }> = {
@@ -48,7 +50,43 @@ function readHeader(mapping: GenericColumnMapping, cells: string[], line: number
   return { columns, i };
 }
 
-function toLine(mapping: GenericColumnMapping, i: Indexes, row: Row, entry: string | null): SettlementLine {
+/** What a mapping decides once per file rather than once per line. */
+interface Compiled {
+  mapping: GenericColumnMapping;
+  debitValues: Set<string>;
+  kinds: Map<string, SettlementRecordKind>;
+  /** The last date cell and its reading: most lines of a file share their day. */
+  lastDate: { text: string; value: ReturnType<typeof dateTimeAt> } | null;
+}
+
+function compile(mapping: GenericColumnMapping): Compiled {
+  return {
+    mapping,
+    debitValues: new Set((mapping.debitValues ?? []).map((v) => v.toLowerCase())),
+    kinds: new Map(Object.entries(mapping.kindValues ?? {}).map(([value, kind]) => [value.toLowerCase(), kind])),
+    lastDate: null,
+  };
+}
+
+function dateOf(compiled: Compiled, row: Row, index: number) {
+  const text = row.text(index);
+  if (text === '') return null;
+  if (compiled.lastDate?.text === text) return compiled.lastDate.value;
+  const value = mappedDateTime(text, compiled.mapping, row.at(index));
+  compiled.lastDate = { text, value };
+  return value;
+}
+
+const FEE_ITEMS: ReadonlyArray<[GenericField, keyof SettlementFees]> = [
+  ['acquirerFee', 'acquirer'],
+  ['interchangeFee', 'interchange'],
+  ['schemeFee', 'scheme'],
+  ['otherFee', 'other'],
+  ['threeDSFee', 'threeDS'],
+];
+
+function toLine(compiled: Compiled, i: Indexes, row: Row, entry: string | null): SettlementLine {
+  const { mapping } = compiled;
   const text = (f: GenericField) => row.text(i[f]);
   const currencyOf = (f: GenericField) => (text(f) !== '' ? currencyAt(text(f), row.at(i[f])) : null);
   const settlementCurrency = currencyOf('settlementCurrency') ?? currencyOf('transactionCurrency') ?? mapping.currency ?? null;
@@ -57,43 +95,44 @@ function toLine(mapping: GenericColumnMapping, i: Indexes, row: Row, entry: stri
     const f = i.settlementCurrency >= 0 ? 'settlementCurrency' : 'transactionCurrency';
     throw malformed(row.at(i[f]), 'the currency cell is empty', { expected: 'an ISO 4217 currency code', actual: '' });
   }
-  const isDebit = mapping.signConvention === 'debit_credit' && (mapping.debitValues ?? []).some((v) => v.toLowerCase() === text('debitCredit').toLowerCase());
-  const amount = (f: GenericField, currency: string): bigint | null => {
+  const debitCredit = mapping.signConvention === 'debit_credit';
+  const isDebit = debitCredit && compiled.debitValues.has(text('debitCredit').toLowerCase());
+  const amount = (f: GenericField, currency: string, flagged = true): bigint | null => {
     let cell = text(f);
     if (i[f] < 0 || cell === '') return null;
-    const at = row.at(i[f]);
     let value: bigint;
     if (mapping.amountFormat === 'minor_units') {
-      if (!/^[+-]?\d+$/.test(cell)) throw malformed(at, `not an amount in minor units: ${JSON.stringify(cell)}`, { expected: 'a whole number of minor units', actual: cell });
+      if (!/^[+-]?\d+$/.test(cell)) throw malformed(row.at(i[f]), `not an amount in minor units: ${JSON.stringify(cell)}`, { expected: 'a whole number of minor units', actual: cell });
       value = BigInt(cell);
     } else {
       // Thousands separators (the other mark, spaces, apostrophes) go; the decimal mark becomes '.'.
       cell = mapping.decimalSeparator === ',' ? cell.replace(/[.\s'\u00a0]/g, '').replace(',', '.') : cell.replace(/[,\s'\u00a0]/g, '');
-      value = amountAt(cell, currency, at);
+      value = exactMinorUnits(cell, currencyExponent(currency)!) ?? amountAt(cell, currency, row.at(i[f]));
     }
-    if (mapping.signConvention === 'debit_credit') return isDebit ? -(value < 0n ? -value : value) : value < 0n ? -value : value;
+    if (flagged && debitCredit) return isDebit ? -(value < 0n ? -value : value) : value < 0n ? -value : value;
     return value;
   };
-  const fee = (f: GenericField) => {
-    if (i[f] < 0) return null;
-    const value = amount(f, settlementCurrency) ?? 0n;
-    // Under debit/credit the flag is the line's; a fee's own sign is only its cash-flow sign.
-    const magnitude = mapping.signConvention === 'debit_credit' ? (value < 0n ? -value : value) : value;
-    return mapping.feeSign === 'negative_is_charge' ? -magnitude : magnitude;
-  };
-  const fees = { acquirer: fee('acquirerFee'), interchange: fee('interchangeFee'), scheme: fee('schemeFee'), other: fee('otherFee'), threeDS: fee('threeDSFee') };
+  const fees: SettlementFees = { acquirer: null, interchange: null, scheme: null, other: null, threeDS: null };
+  let feeTotal = 0n;
+  for (const [f, item] of FEE_ITEMS) {
+    if (i[f] < 0) continue;
+    // The debit/credit flag is the line's: a fee keeps its own sign, read by the mapping's fee
+    // sign (a fee given back must stay given back, whatever the line's flag).
+    const value = amount(f, settlementCurrency, false) ?? 0n;
+    const fee = mapping.feeSign === 'negative_is_charge' ? -value : value;
+    fees[item] = fee;
+    feeTotal += fee;
+  }
   const settlementAmount = amount('settlementAmount', settlementCurrency) ?? amount('transactionAmount', settlementCurrency);
   const transactionAmount = amount('transactionAmount', transactionCurrency) ?? settlementAmount;
   if (settlementAmount === null) {
     const f = i.settlementAmount >= 0 ? 'settlementAmount' : 'transactionAmount';
     throw malformed(row.at(i[f]), 'the amount cell is empty', { expected: 'an amount' });
   }
-  const feeTotal = Object.values(fees).reduce<bigint>((sum, v) => sum + (v ?? 0n), 0n);
   const netAmount = amount('netAmount', settlementCurrency) ?? settlementAmount - feeTotal;
-  const time = text('transactionTime') !== '' ? mappedDateTime(text('transactionTime'), mapping, row.at(i.transactionTime)) : null;
-  const post = text('postDate') !== '' ? mappedDateTime(text('postDate'), mapping, row.at(i.postDate)) : time;
-  const kindText = text('kind').toLowerCase();
-  const mappedKind = Object.entries(mapping.kindValues ?? {}).find(([value]) => value.toLowerCase() === kindText)?.[1];
+  const time = i.transactionTime >= 0 ? dateOf(compiled, row, i.transactionTime) : null;
+  const post = (i.postDate >= 0 ? dateOf(compiled, row, i.postDate) : null) ?? time;
+  const mappedKind = compiled.kinds.get(text('kind').toLowerCase());
   const kind: SettlementRecordKind = mappedKind ?? (i.kind >= 0 ? 'other' : settlementAmount < 0n ? 'refund' : 'payment');
   return {
     channel: `generic:${mapping.name}`,
@@ -127,32 +166,48 @@ export function parseGenericSettlement(source: ByteSource, mapping: GenericColum
     session.format = `generic.${format}`;
     session.formatVersion = mapping.name;
     const bytes = await session.bytes(source);
-    let records: AsyncIterable<CsvRecord>;
+    let records: AsyncIterable<CsvRecord[]>;
     if (format === 'xlsx') {
       session.encoding = 'xlsx';
-      records = readXlsxRows(bytes, dateWriter(mapping.dateFormat));
+      records = oneByOne(readXlsxRows(bytes, dateWriter(mapping.dateFormat)));
     } else {
       const lines = session.lines(bytes, { encoding: mapping.encoding ?? 'auto', asciiFallback: 'utf-8' });
       records = readCsvRecords(skipPreamble(lines, mapping), mapping.delimiter ?? ',');
     }
     let layout: ReturnType<typeof readHeader> | null = null;
-    for await (const record of records) {
-      if (!layout) {
-        layout = readHeader(mapping, record.cells, record.line, null);
-        session.headers.push({ entry: null, line: record.line, columns: layout.columns.names });
-        continue;
+    const compiled = compile(mapping);
+    for await (const batch of records) {
+      const lines: SettlementLine[] = [];
+      try {
+        for (const record of batch) {
+          if (!layout) {
+            layout = readHeader(mapping, record.cells, record.line, null);
+            session.headers.push({ entry: null, line: record.line, columns: layout.columns.names });
+            continue;
+          }
+          if (record.cells.every((c) => c.trim() === '')) continue;
+          lines.push(toLine(compiled, layout.i, layout.columns.row(record.cells, record.line), null));
+        }
+      } catch (err) {
+        // The lines before the bad one come first, as they would one by one.
+        if (lines.length > 0) yield lines;
+        throw err;
       }
-      if (record.cells.every((c) => c.trim() === '')) continue;
-      yield toLine(mapping, layout.i, layout.columns.row(record.cells, record.line), null);
+      if (lines.length > 0) yield lines;
     }
     if (!layout) throw unrecognised({ line: 1 }, 'the file has no header', { expected: 'a header line' });
   });
 }
 
-async function* skipPreamble<T extends { number: number; text: string }>(lines: AsyncIterable<T>, mapping: GenericColumnMapping): AsyncGenerator<T> {
-  for await (const line of lines) {
-    if (line.number <= (mapping.skipLines ?? 0)) continue;
-    if (mapping.commentPrefix && line.text.startsWith(mapping.commentPrefix)) continue;
-    yield line;
+async function* skipPreamble(lines: AsyncIterable<PhysicalLine[]>, mapping: GenericColumnMapping): AsyncGenerator<PhysicalLine[]> {
+  const skip = mapping.skipLines ?? 0;
+  const prefix = mapping.commentPrefix;
+  for await (const batch of lines) {
+    if (skip === 0 && !prefix) yield batch;
+    else yield batch.filter((line) => line.number > skip && !(prefix && line.text.startsWith(prefix)));
   }
+}
+
+async function* oneByOne<T>(items: AsyncIterable<T>): AsyncGenerator<T[]> {
+  for await (const item of items) yield [item];
 }

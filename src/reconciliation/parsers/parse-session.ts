@@ -27,6 +27,8 @@ export class ParseSession {
   readonly metadata: Record<string, string> = {};
   readonly footerItems: FooterCheckItem[] = [];
   readonly problems: SettlementFileProblem[] = [];
+  /** Totals the format always prints that this file lacks (it was cut after some of them). */
+  readonly #missingFooters: string[] = [];
 
   constructor(channel: SettlementChannel) {
     this.channel = channel;
@@ -37,12 +39,12 @@ export class ParseSession {
     return readableBytes(tallied(source, this.tally));
   }
 
-  /** Physical lines of text bytes; the detected encoding is recorded once known. */
-  async *lines(bytes: AsyncIterable<Uint8Array>, options: DecodeOptions, entry: string | null = null): AsyncGenerator<PhysicalLine> {
+  /** Physical lines of text bytes, in batches; the detected encoding is recorded once known. */
+  async *lines(bytes: AsyncIterable<Uint8Array>, options: DecodeOptions, entry: string | null = null): AsyncGenerator<PhysicalLine[]> {
     const decoding = new TextDecoding(options);
-    for await (const line of splitLines(decoding.decode(bytes), entry)) {
+    for await (const batch of splitLines(decoding.decode(bytes), entry)) {
       if (!this.encoding && decoding.encoding) this.encoding = decoding.encoding;
-      yield line;
+      yield batch;
     }
     if (!this.encoding) this.encoding = decoding.encoding ?? options.asciiFallback;
   }
@@ -65,25 +67,31 @@ export class ParseSession {
     }
   }
 
+  /** A footer the format always has is absent: the check cannot pass, whatever else matched. */
+  missingFooter(what: string): void {
+    this.#missingFooters.push(what);
+  }
+
   lineProblem(line: SettlementLine, column: string, message: string, expected: string, actual: string): void {
     this.problems.push({ code: 'line_arithmetic', message, line: line.source.line, entry: line.source.entry, column, expected, actual });
   }
 
   #footer(): FooterCheck {
     if (!this.footerExpected) return { status: 'not_applicable', items: this.footerItems };
-    if (this.footerItems.length === 0) {
+    const missing = this.footerItems.length === 0 ? ['a totals footer'] : this.#missingFooters;
+    for (const what of missing) {
       this.problems.push({
         code: 'footer_missing',
-        message: 'the file has no totals footer: it may have been cut short',
+        message: `the file has no ${what}: it may have been cut short`,
         line: null,
         entry: null,
         column: null,
-        expected: 'a totals footer',
+        expected: what,
         actual: null,
       });
-      return { status: 'missing', items: [] };
     }
-    return { status: this.footerItems.every((i) => i.matches) ? 'passed' : 'failed', items: this.footerItems };
+    if (!this.footerItems.every((i) => i.matches)) return { status: 'failed', items: this.footerItems };
+    return { status: missing.length > 0 ? 'missing' : 'passed', items: this.footerItems };
   }
 
   result(): SettlementFileResult {
@@ -104,8 +112,11 @@ export class ParseSession {
   }
 }
 
-/** Runs a parser body as a `SettlementFileParse`: lines while iterating, the result at the end. */
-export function startParse(channel: SettlementChannel, body: (session: ParseSession) => AsyncGenerator<SettlementLine>): SettlementFileParse {
+/**
+ * Runs a parser body as a `SettlementFileParse`: lines while iterating, the result at the end. A
+ * body may yield the lines of one chunk of the file together (fewer promises on the hot path).
+ */
+export function startParse(channel: SettlementChannel, body: (session: ParseSession) => AsyncGenerator<SettlementLine | SettlementLine[]>): SettlementFileParse {
   const session = new ParseSession(channel);
   let resolve!: (r: SettlementFileResult) => void;
   let reject!: (e: unknown) => void;
@@ -123,9 +134,16 @@ export function startParse(channel: SettlementChannel, body: (session: ParseSess
       started = true;
       let settled = false;
       try {
-        for await (const line of body(session)) {
-          session.lineCount += 1;
-          yield line;
+        for await (const item of body(session)) {
+          if (!Array.isArray(item)) {
+            session.lineCount += 1;
+            yield item;
+            continue;
+          }
+          for (const line of item) {
+            session.lineCount += 1;
+            yield line;
+          }
         }
         settled = true;
         resolve(session.result());

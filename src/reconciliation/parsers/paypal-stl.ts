@@ -153,12 +153,14 @@ export function parsePaypalStl(source: ByteSource, options: PaypalStlOptions = {
     let fileRows = 0;
     let reportRows = 0;
     let sawRecord = false;
-    for await (const record of readCsvRecords(lines, ',')) {
+    let sawReportFooter = false;
+    for await (const records of readCsvRecords(lines, ',')) for (const record of records) {
       const type = (record.cells[0] ?? '').trim().toUpperCase();
       if (!sawRecord && !['RH', 'FH', 'SH', 'CH'].includes(type)) {
         throw unrecognised({ line: record.line, column: 1 }, 'not a PayPal settlement report: it must start with an RH, FH, SH or CH record', { expected: 'RH, FH, SH or CH', actual: record.cells.slice(0, 4).join(',') });
       }
       sawRecord = true;
+      if (type === 'RF' || type === 'RC') sawReportFooter = true;
       const cell = (k: number) => (record.cells[k] ?? '').trim();
       switch (type) {
         case 'RH':
@@ -219,5 +221,7 @@ export function parsePaypalStl(source: ByteSource, options: PaypalStlOptions = {
       }
     }
     if (!sawRecord) throw unrecognised({ line: 1 }, 'the file is empty', { expected: 'PayPal STL records' });
+    // A report cut after a section's footer still adds up: only the report footer (RF, RC) tells.
+    if (!sawReportFooter) session.missingFooter('report footer (RF, RC)');
   });
 }

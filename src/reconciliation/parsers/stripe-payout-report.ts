@@ -121,7 +121,7 @@ export function parseStripePayoutReport(source: ByteSource, options: StripePayou
     session.format = 'stripe.payout_reconciliation';
     const lines = session.lines(await session.bytes(source), { encoding: 'utf-8', asciiFallback: 'utf-8' });
     let layout: Layout | null = null;
-    for await (const record of readCsvRecords(lines, ',')) {
+    for await (const records of readCsvRecords(lines, ',')) for (const record of records) {
       if (!layout) {
         layout = readHeader(record.cells, record.line, options.orderIdColumns ?? DEFAULT_ORDER_ID_COLUMNS);
         session.formatVersion = `${layout.columns.names.length}-column`;

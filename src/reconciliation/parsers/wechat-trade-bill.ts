@@ -154,7 +154,7 @@ export function parseWechatTradeBill(source: ByteSource, options: WechatTradeBil
     /** Detail column → its running total, for the summary check. */
     const totals = new Map<string, DecimalTotal>();
     let summed: Array<{ index: number; total: DecimalTotal }> = [];
-    for await (const { number, text } of session.lines(bytes, { encoding: options.encoding ?? 'auto', asciiFallback: 'utf-8' })) {
+    for await (const batch of session.lines(bytes, { encoding: options.encoding ?? 'auto', asciiFallback: 'utf-8' })) for (const { number, text } of batch) {
       if (text.trim() === '') continue;
       if (!layout) {
         layout = readHeader(session, text, number);
