@@ -39,6 +39,7 @@ test('CSV and XLSX of both sides and the discrepancies of a run', async () => {
   const discrepancies = await get('discrepancies');
   const rows = discrepancies.body.trim().split('\r\n');
   assert.equal(rows.length, 2, discrepancies.body);
+  assert.ok(rows[0]!.includes(',fields,corrected,state,'), rows[0]);
   assert.match(rows[1]!, /1900|2000/);
 
   const xlsx = await get('discrepancies', 'xlsx');

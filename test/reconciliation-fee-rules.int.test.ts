@@ -154,6 +154,11 @@ describe('computed fees in matching', () => {
         ['F-5', 10, 3, ['acquirer', 'scheme'], rule],
       ],
     );
+    // The downloads say which items a rule computed, and which rule.
+    const runId = (await pool.query(`SELECT id FROM recon_runs WHERE channel = 'generic:feesa' AND post_date = '${D}' ORDER BY started_at DESC LIMIT 1`)).rows[0].id;
+    const csv = (await t.request({ method: 'GET', url: `/v1/reconciliation/runs/${runId}/downloads/ours` })).body.trim().split('\r\n');
+    assert.ok(csv[0]!.endsWith(',fees_computed,fee_rule_id'), csv[0]);
+    assert.ok(csv.some((l) => l.includes(',F-1,') && l.endsWith(`,acquirer;scheme,${rule}`)), csv.join('\n'));
     // The day's totals count computed fees like stated ones.
     const result = (await pool.query(`SELECT channel_totals, our_totals FROM recon_results WHERE channel = 'generic:feesa' AND post_date = '${D}'`)).rows[0];
     assert.deepEqual([result.channel_totals.CNY.scheme, result.our_totals.CNY.scheme], [9, 9]);

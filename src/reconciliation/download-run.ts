@@ -6,19 +6,23 @@ import type { ReconciliationContext } from './context.ts';
 export const DOWNLOAD_SIDES = ['channel', 'ours', 'discrepancies'] as const;
 export type DownloadSide = (typeof DOWNLOAD_SIDES)[number];
 
-/** The columns of each download, in order; amounts are minor units, as stored. */
+/**
+ * The columns of each download, in order; amounts are minor units, as stored. `fees_computed`
+ * names the fee items a fee rule computed (the others the channel or our books stated), and
+ * `corrected` holds an operator's latest amount correction per side and field.
+ */
 const COLUMNS: Record<DownloadSide, { table: string; columns: string[] }> = {
   channel: {
     table: 'recon_channel_lines',
-    columns: ['id', 'file_id', 'line_no', 'kind', 'channel_transaction_id', 'merchant_order_id', 'original_transaction_id', 'transaction_time', 'post_date', 'transaction_amount', 'transaction_currency', 'settlement_amount', 'settlement_currency', 'fx_rate', 'fee_acquirer', 'fee_interchange', 'fee_scheme', 'fee_other', 'fee_three_ds', 'net_amount'],
+    columns: ['id', 'file_id', 'line_no', 'kind', 'channel_transaction_id', 'merchant_order_id', 'original_transaction_id', 'transaction_time', 'post_date', 'transaction_amount', 'transaction_currency', 'settlement_amount', 'settlement_currency', 'fx_rate', 'fee_acquirer', 'fee_interchange', 'fee_scheme', 'fee_other', 'fee_three_ds', 'net_amount', 'fees_computed', 'fee_rule_id'],
   },
   ours: {
     table: 'recon_our_transactions',
-    columns: ['id', 'source', 'source_ref', 'kind', 'payment_id', 'order_id', 'channel_ref', 'amount', 'currency', 'order_amount', 'order_status', 'fee_acquirer', 'fee_interchange', 'fee_scheme', 'fee_other', 'fee_three_ds', 'settled_at', 'post_date'],
+    columns: ['id', 'source', 'source_ref', 'kind', 'payment_id', 'order_id', 'channel_ref', 'amount', 'currency', 'order_amount', 'order_status', 'fee_acquirer', 'fee_interchange', 'fee_scheme', 'fee_other', 'fee_three_ds', 'settled_at', 'post_date', 'fees_computed', 'fee_rule_id'],
   },
   discrepancies: {
     table: 'recon_discrepancies',
-    columns: ['id', 'match_key', 'reasons', 'system_reason', 'currency', 'channel_amount', 'our_amount', 'fields', 'state', 'operator', 'operator_reason', 'created_at', 'resolved_at'],
+    columns: ['id', 'match_key', 'reasons', 'system_reason', 'currency', 'channel_amount', 'our_amount', 'fields', 'corrected', 'state', 'operator', 'operator_reason', 'created_at', 'resolved_at'],
   },
 };
 
