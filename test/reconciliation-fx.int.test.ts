@@ -106,3 +106,18 @@ test('the day’s rate decides FX where the line states none; an override re-run
   const groups = await groupsByOrder(t, CH);
   assert.equal(groups.size, 5, 'every line is in exactly one group');
 });
+
+test('a re-run lost to a crash (the rate committed, its workflow never started) is made by the next daily tick', { timeout: 90_000 }, async () => {
+  // The override of the first test, changed again the way a process would leave it had it died
+  // right after the commit: the rate is new, no re-run was started.
+  await t.platform.database.pool.query(`UPDATE fx_rates SET rate = 7.1, loaded_at = now() WHERE rate_date = $1 AND base = 'USD' AND quote = 'CNY' AND source = 'manual'`, [D]);
+  const started = await t.platform.reconciliation.runDailyTick(new Date('2026-04-03T03:30:00Z'));
+  const sweep = started.filter((id) => id.startsWith('rrun_fxsweep_'));
+  assert.deepEqual(sweep, ['rrun_fxsweep_generic_fxa_2026-04-01_2026-04-03']);
+  await t.platform.reconciliation.waitForRun(sweep[0]!);
+  assert.equal((await t.platform.reconciliation.getRun(sweep[0]!)).status, 'completed');
+  assert.deepEqual(await factsOf('X-1'), { status: 'matched', reasons: [], fx: { rate: '7.1', source: 'manual' } }, 'decided again with the rate now in force');
+
+  const again = await t.platform.reconciliation.runDailyTick(new Date('2026-04-04T03:30:00Z'));
+  assert.deepEqual(again.filter((id) => id.startsWith('rrun_fxsweep_')), [], 'a day re-run since its rate changed is not stale');
+});

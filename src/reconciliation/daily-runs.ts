@@ -7,8 +7,9 @@ import { DBOS } from '../workflows/index.ts';
 
 /**
  * The daily tick (run inside its workflow): reconciles yesterday for every channel that imported a
- * file in the last month. Run ids derive from the tick, so processes ticking together start each
- * run once; a channel whose day is being reconciled already is skipped (it is being done).
+ * file in the last month, then re-runs the days whose FX rate changed after their last run (see
+ * `staleFxDays`). Run ids derive from the tick, so processes ticking together start each run once;
+ * a channel whose day is being reconciled already is skipped (it is being done).
  */
 export async function startDailyRuns(ctx: ReconciliationContext, workflow: RunWorkflow, scheduledAt: Date): Promise<string[]> {
   const day = shiftDate(scheduledAt.toISOString().slice(0, 10), -1);
@@ -36,5 +37,40 @@ export async function startDailyRuns(ctx: ReconciliationContext, workflow: RunWo
       ctx.logger.warn({ err, channel, post_date: day }, 'daily reconciliation not started');
     }
   }
+  const stale = await DBOS.runStep(() => staleFxDays(ctx, shiftDate(day, -61)), { name: 'list-fx-stale-days' });
+  const tick = scheduledAt.toISOString().slice(0, 10);
+  for (const d of stale) {
+    const runId = `rrun_fxsweep_${d.channel.replace(/[^a-z0-9]/g, '_')}_${d.post_date}_${tick}`;
+    try {
+      const r = await startRunInWorkflow(ctx, workflow, { channel: d.channel, postDate: d.post_date, runId, redo: 'fx_rate_changed' }, SYSTEM, { name: `fx re-run ${d.channel} ${d.post_date}` });
+      if (r.created) started.push(r.id);
+    } catch (err) {
+      ctx.logger.warn({ err, channel: d.channel, post_date: d.post_date }, 'FX re-run of a stale day not started');
+    }
+  }
   return started;
+}
+
+/**
+ * Channel days since `since` that were reconciled before the FX rate they are checked
+ * against last changed. An override or a load re-runs the days it touches at once (fx/rerun-days);
+ * this catches a re-run that never started — the process died between the rate's commit and the
+ * start of its workflow — at the next daily tick.
+ */
+export async function staleFxDays(ctx: ReconciliationContext, since: string): Promise<Array<{ channel: string; post_date: string }>> {
+  const { rows } = await sql<{ channel: string; post_date: string }>`
+    WITH days AS (
+      SELECT l.channel, l.post_date, max(r.loaded_at) AS rate_changed_at
+        FROM recon_channel_lines l
+        JOIN fx_rates_effective r ON r.rate_date = l.post_date AND r.base = l.transaction_currency AND r.quote = l.settlement_currency
+       WHERE l.fx_expected_settlement IS NULL AND l.settlement_currency <> l.transaction_currency AND l.match_class IS NOT NULL
+         AND l.post_date >= ${since}::date
+       GROUP BY 1, 2)
+    SELECT d.channel, d.post_date::text AS post_date
+      FROM days d
+      JOIN LATERAL (SELECT max(x.started_at) AS last_run FROM recon_runs x
+                     WHERE x.channel = d.channel AND x.post_date = d.post_date AND x.status IN ('completed', 'running')) x ON true
+     WHERE x.last_run IS NOT NULL AND x.last_run < d.rate_changed_at
+     ORDER BY 2, 1`.execute(ctx.db);
+  return rows;
 }

@@ -90,7 +90,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
   const daily = DBOS.registerWorkflow(
     async (scheduledAt: Date) => {
       // Not one step: runs are started by the workflow itself (DBOS refuses it from inside a step).
-      await startDailyRuns(ctx, workflow, scheduledAt);
+      return startDailyRuns(ctx, workflow, scheduledAt);
     },
     { name: 'reconciliation.daily' },
   );
@@ -101,6 +101,11 @@ export function createReconciliation(deps: ReconciliationDeps) {
     importSettlementFile: (upload: SettlementFileUpload) => importSettlementFile(ctx, upload),
     importOurTransactions: (upload: OurExportUpload) => importOurTransactions(ctx, upload),
     saveMapping: (name: string, mapping: Omit<SavedMapping, 'name'>, updatedBy: string) => saveMapping(ctx, name, mapping, updatedBy),
+    /** The daily tick by hand (tests, or after an outage): yesterday's runs and stale FX days; the run ids started. */
+    async runDailyTick(scheduledAt: Date): Promise<string[]> {
+      const handle = await DBOS.startWorkflow(daily)(scheduledAt);
+      return handle.getResult();
+    },
     /** Starts a run (409 while the same channel and day runs); `waitForRun` waits for its end. */
     startRun: (request: RunRequest, actor: Actor) => startRun(ctx, workflow, request, actor),
     waitForRun,
