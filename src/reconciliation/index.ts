@@ -87,13 +87,14 @@ export function createReconciliation(deps: ReconciliationDeps) {
   const workflow = registerRunWorkflow(ctx, { ops: deps.ops ?? null, publicUrl: deps.publicUrl });
   // A changed rate (an override, or a load that changes it) re-runs the days it touches.
   const fx: FxContext = { db: withDomainTables<FxTables>(deps.db), onRatesChanged: registerFxReruns(ctx, workflow) };
+  // Not one step: runs are started by the workflow itself (DBOS refuses it from inside a step).
   const daily = DBOS.registerWorkflow(
     async (scheduledAt: Date) => {
-      // Not one step: runs are started by the workflow itself (DBOS refuses it from inside a step).
-      return startDailyRuns(ctx, workflow, scheduledAt);
+      await startDailyRuns(ctx, workflow, scheduledAt);
     },
     { name: 'reconciliation.daily' },
   );
+  const dailyByHand = DBOS.registerWorkflow((scheduledAt: Date) => startDailyRuns(ctx, workflow, scheduledAt), { name: 'reconciliation.daily-by-hand' });
   return {
     context: ctx,
     /** The FX rate in force for a day and pair (a manual override first), or null. */
@@ -103,7 +104,7 @@ export function createReconciliation(deps: ReconciliationDeps) {
     saveMapping: (name: string, mapping: Omit<SavedMapping, 'name'>, updatedBy: string) => saveMapping(ctx, name, mapping, updatedBy),
     /** The daily tick by hand (tests, or after an outage): yesterday's runs and stale FX days; the run ids started. */
     async runDailyTick(scheduledAt: Date): Promise<string[]> {
-      const handle = await DBOS.startWorkflow(daily)(scheduledAt);
+      const handle = await DBOS.startWorkflow(dailyByHand)(scheduledAt);
       return handle.getResult();
     },
     /** Starts a run (409 while the same channel and day runs); `waitForRun` waits for its end. */
