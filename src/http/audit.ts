@@ -1,5 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditEntry } from '../events/index.ts';
+import { asArray, isMutatingRoute } from './idempotency.ts';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -8,9 +9,13 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * target and the body (secrets redacted). Use cases that need a richer entry write their own.
  */
 export function installOperatorAudit(app: FastifyInstance, write: (entry: AuditEntry) => Promise<void>): void {
-  app.addHook('onResponse', async (request, reply) => {
+  // On the routes that change state only (reads never write an audit row).
+  app.addHook('onRoute', (route) => {
+    if (isMutatingRoute(route)) route.onResponse = [...asArray(route.onResponse), audit];
+  });
+  async function audit(request: FastifyRequest, reply: FastifyReply) {
     const principal = request.principal;
-    if (!principal || principal.type !== 'operator' || !MUTATING.has(request.method) || request.routeOptions.config.readOnly || reply.statusCode >= 400) return;
+    if (!principal || principal.type !== 'operator' || !MUTATING.has(request.method) || reply.statusCode >= 400) return;
     const params = (request.params ?? {}) as Record<string, string>;
     const targetId = params.id ?? params.order_id ?? null;
     const body = redact(request.body);
@@ -25,7 +30,7 @@ export function installOperatorAudit(app: FastifyInstance, write: (entry: AuditE
       requestId: request.id,
       ip: request.ip,
     }).catch((err: unknown) => request.log.error({ err }, 'audit write failed'));
-  });
+  }
 }
 
 function redact(body: unknown): unknown {

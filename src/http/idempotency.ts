@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Db } from '../db/index.ts';
 import { KessaiError } from '../errors/index.ts';
 
@@ -33,8 +33,16 @@ function requestHash(request: FastifyRequest): string {
 export function installIdempotency(app: FastifyInstance, db: Db): void {
   app.decorateRequest('idempotency', null);
 
-  app.addHook('preHandler', async (request, reply) => {
-    if (!MUTATING.has(request.method) || !request.principal || request.routeOptions.config.readOnly) return;
+  // Only the routes that keep idempotency records get the hooks: reads and read-only POSTs (the
+  // product page's estimate) do not pay for them on every request.
+  app.addHook('onRoute', (route) => {
+    if (!isMutatingRoute(route)) return;
+    route.preHandler = [...asArray(route.preHandler), takeKey];
+    route.onSend = [...asArray(route.onSend), storeResponse];
+  });
+
+  async function takeKey(request: FastifyRequest, reply: FastifyReply) {
+    if (!MUTATING.has(request.method) || !request.principal) return;
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0]! : header;
@@ -91,9 +99,9 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
     reply.header('idempotent-replayed', 'true');
     reply.header('content-type', 'application/json; charset=utf-8');
     return reply.status(existing.response_status ?? 200).send(existing.response_body ?? '');
-  });
+  }
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  async function storeResponse(request: FastifyRequest, reply: FastifyReply, payload: unknown) {
     const idem = request.idempotency;
     if (!idem) return payload;
     request.idempotency = null;
@@ -110,5 +118,16 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
         .execute();
     }
     return payload;
-  });
+  }
+}
+
+/** A route that changes state: a mutating method, and not marked `readOnly`. */
+export function isMutatingRoute(route: RouteOptions): boolean {
+  const methods = Array.isArray(route.method) ? route.method : [route.method];
+  return methods.some((m) => MUTATING.has(m)) && !(route.config as { readOnly?: boolean } | undefined)?.readOnly;
+}
+
+/** A route's own hooks of one kind, as a list (Fastify takes one function or several). */
+export function asArray<T>(hooks: T | T[] | undefined): T[] {
+  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
