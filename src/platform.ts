@@ -151,6 +151,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
     evidenceDir: join(config.dataDir, 'evidence'),
     ops: createOpsChannel({ webhookUrl: config.opsWebhookUrl, logger }),
     publicUrl: config.publicUrl,
+    fxRatesUrl: config.fxRatesUrl,
     // WeChat and Alipay publish yesterday's bills by 10:00 (UTC+8); reconcile after that.
     dailySchedule: config.schedules ? '30 3 * * *' : null,
   });

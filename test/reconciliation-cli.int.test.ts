@@ -3,6 +3,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
@@ -17,7 +21,9 @@ before(async () => {
 });
 after(async () => database?.drop());
 
-const kessai = (...args: string[]) => run(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent', KESSAI_SCHEDULES: 'false' } });
+const kessai = (...args: string[]) => kessaiWith({}, ...args);
+const kessaiWith = (env: Record<string, string>, ...args: string[]) =>
+  run(process.execPath, [BIN, ...args], { env: { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: 'silent', KESSAI_SCHEDULES: 'false', ...env } });
 
 test('recon import, the same file again, and recon run', { timeout: 180_000 }, async () => {
   const first = await kessai('recon', 'import', '--channel', 'wechat', BILL);
@@ -36,4 +42,35 @@ test('recon import, the same file again, and recon run', { timeout: 180_000 }, a
   const view = JSON.parse(reconciled.stdout.trim().split('\n').at(-1)!);
   assert.equal(view.status, 'completed');
   assert.equal(view.result.line_count, file.line_count);
+});
+
+test('recon fx load a CSV file, and recon fx fetch a day from the HTTP source', { timeout: 180_000 }, async () => {
+  const file = join(tmpdir(), `kessai-rates-${process.pid}.csv`);
+  await writeFile(file, 'date,base,quote,rate\n2024-03-01,USD,CNY,7.19\n2024-03-01,EUR,CNY,7.81\n');
+  const loaded = await kessai('recon', 'fx', 'load', file);
+  assert.deepEqual(JSON.parse(loaded.stdout.trim().split('\n').at(-1)!).loaded, 2);
+  assert.match(loaded.stderr, /2 rates loaded, 2 changed/);
+
+  await writeFile(file, 'date,base,quote,rate\n2024-03-01,USD,CNY,seven\n');
+  await assert.rejects(kessai('recon', 'fx', 'load', file), (err: { stderr: string; code: number }) => {
+    assert.equal(err.code, 1);
+    assert.match(err.stderr, /line 2/);
+    return true;
+  });
+
+  const asked: string[] = [];
+  const source = createServer((req, res) => {
+    asked.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'text/csv' }).end('date,base,quote,rate\n2024-03-02,USD,CNY,7.2\n');
+  });
+  await new Promise<void>((r) => source.listen(0, '127.0.0.1', () => r()));
+  try {
+    const url = `http://127.0.0.1:${(source.address() as { port: number }).port}/rates/{date}.csv`;
+    const fetched = await kessaiWith({ KESSAI_FX_RATES_URL: url }, 'recon', 'fx', 'fetch', '--date', '2024-03-02');
+    assert.equal(JSON.parse(fetched.stdout.trim().split('\n').at(-1)!).loaded, 1);
+    assert.deepEqual(asked, ['/rates/2024-03-02.csv']);
+    await assert.rejects(kessai('recon', 'fx', 'fetch', '--date', '2024-03-02'), (err: { stderr: string }) => /KESSAI_FX_RATES_URL/.test(err.stderr));
+  } finally {
+    source.close();
+  }
 });

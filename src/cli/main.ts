@@ -20,6 +20,8 @@ Commands:
                                      generic:NAME); atomic, a file imported before is refused
   recon run --channel CHANNEL --date YYYY-MM-DD
                                      reconcile a channel's post date now (see kessai recon help)
+  recon fx load RATES.csv | recon fx fetch --date YYYY-MM-DD
+                                     daily FX rates from a file or KESSAI_FX_RATES_URL
 
 Environment: PORT, DATABASE_URL, KESSAI_DATA_DIR, KESSAI_ROLE (all|api|worker), LOG_LEVEL, … (see README)`;
 

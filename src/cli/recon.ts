@@ -12,7 +12,10 @@ const USAGE = `Usage:
   kessai recon import --channel <wechat|alipay|stripe|adyen|paypal|generic:NAME> FILE…
   kessai recon import --side ours --channel CHANNEL --mapping NAME FILE…   (a shop's order export)
   kessai recon mapping NAME MAPPING.json                                     (save a generic column mapping)
-  kessai recon run --channel CHANNEL --date YYYY-MM-DD                       (reconcile a post date now, and wait)`;
+  kessai recon run --channel CHANNEL --date YYYY-MM-DD                       (reconcile a post date now, and wait)
+  kessai recon fx load RATES.csv                                             (daily rates: date,base,quote,rate)
+  kessai recon fx fetch --date YYYY-MM-DD                                    (a day's rates from KESSAI_FX_RATES_URL)
+  Days whose rate changed are reconciled again; both wait for those runs.`;
 
 const CLI = { type: 'cli' as const, id: null, name: 'kessai recon' };
 
@@ -72,11 +75,34 @@ async function run(args: string[]): Promise<void> {
   });
 }
 
-/** `kessai recon …`: import settlement files and order exports, save mappings, run a reconciliation. */
+/** `recon fx load FILE` / `recon fx fetch --date D`: rates in, then the re-runs they start, waited for. */
+async function fx(args: string[]): Promise<void> {
+  const [verb, ...rest] = args;
+  const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { date: { type: 'string' } } });
+  if (!(verb === 'load' && positionals.length === 1) && !(verb === 'fetch' && values.date)) throw new Error(USAGE);
+  await withWorkerPlatform(async (platform) => {
+    const result =
+      verb === 'load'
+        ? await platform.reconciliation.loadFxRates(await readFile(positionals[0]!, 'utf8'), CLI)
+        : await platform.reconciliation.fetchFxRates(values.date!);
+    console.error(`${result.loaded} rates loaded, ${result.changed.length} changed; ${result.reruns.days.length} days to reconcile again`);
+    if (result.reruns.workflow_id) await platform.reconciliation.waitForReruns(result.reruns.workflow_id);
+    for (const day of result.reruns.days) {
+      await platform.reconciliation.waitForRun(day.run_id);
+      const view = await platform.reconciliation.getRun(day.run_id).catch(() => null);
+      console.error(`  ${day.channel} ${day.post_date}: ${day.run_id} ${view?.status ?? 'not started'}`);
+      if (view?.status !== 'completed') process.exitCode = 1;
+    }
+    console.log(JSON.stringify(result));
+  });
+}
+
+/** `kessai recon …`: import settlement files and order exports, save mappings, run a reconciliation, load FX rates. */
 export async function reconCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === 'import') return importFiles(rest);
   if (sub === 'mapping') return saveMapping(rest);
   if (sub === 'run') return run(rest);
+  if (sub === 'fx') return fx(rest);
   throw new Error(USAGE);
 }

@@ -16,6 +16,8 @@ export interface KessaiConfig {
   role: ProcessRole;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   publicUrl: string | undefined;
+  /** The HTTP source of daily FX rates (a CSV `date,base,quote,rate`; `{date}` is the day asked for), fetched by the daily tick. */
+  fxRatesUrl: string | undefined;
   dbPoolSize: number;
   sandbox: { enabled: boolean; latencyMs: number; faultRate: number };
   stripe: { apiKey: string | undefined; apiBase: string | undefined; webhookSecret: string | undefined; timeoutMs: number };
@@ -154,6 +156,7 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
     role: r.oneOf('KESSAI_ROLE', ['all', 'api', 'worker'] as const, 'all'),
     logLevel: r.oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     publicUrl: r.url('KESSAI_PUBLIC_URL'),
+    fxRatesUrl: r.url('KESSAI_FX_RATES_URL'),
     dbPoolSize: r.int('KESSAI_DB_POOL_SIZE', 20, 2, 500),
     sandbox: {
       enabled: r.bool('KESSAI_SANDBOX', true),

@@ -6,13 +6,25 @@ import { startRunInWorkflow } from './start-run.ts';
 import { DBOS } from '../workflows/index.ts';
 
 /**
- * The daily tick (run inside its workflow): reconciles yesterday for every channel that imported a
- * file in the last month, then re-runs the days whose FX rate changed after their last run (see
+ * The daily tick (run inside its workflow): fetches yesterday's FX rates from the HTTP source when
+ * one is configured, reconciles yesterday for every channel that imported a file in the last
+ * month, then re-runs the days whose FX rate changed after their last run (see
  * `staleFxDays`). Run ids derive from the tick, so processes ticking together start each run once;
  * a channel whose day is being reconciled already is skipped (it is being done).
  */
-export async function startDailyRuns(ctx: ReconciliationContext, workflow: RunWorkflow, scheduledAt: Date): Promise<string[]> {
+export async function startDailyRuns(ctx: ReconciliationContext, workflow: RunWorkflow, scheduledAt: Date, fetchDayRates?: (day: string) => Promise<unknown>): Promise<string[]> {
   const day = shiftDate(scheduledAt.toISOString().slice(0, 10), -1);
+  if (fetchDayRates) {
+    // Yesterday's rates first, so its runs check FX against them. A source that fails does not
+    // stop the runs: lines without a rate get no FX verdict, and a later load re-runs the day.
+    await DBOS.runStep(
+      () =>
+        fetchDayRates(day).catch((err: unknown) => {
+          ctx.logger.warn({ err, day }, 'FX rates not fetched from the HTTP source');
+        }),
+      { name: 'fetch-fx-rates' },
+    );
+  }
   const channels = await DBOS.runStep(
     async () =>
       (

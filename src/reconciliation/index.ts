@@ -26,7 +26,10 @@ import { discrepancyHandlingRoutes } from './routes/discrepancy-handling-routes.
 import { downloadsRoutes } from './routes/downloads-routes.ts';
 import { historyRoutes } from './routes/history-routes.ts';
 import { diskEvidenceStorage, type EvidenceStorage } from './evidence.ts';
-import { rateFor, type FxContext } from './fx/fx-rates.ts';
+import { loadRates, rateFor, type FxContext } from './fx/fx-rates.ts';
+import { fetchRates } from './fx/fetch-rates.ts';
+import { parseRatesCsv } from './fx/parse-rates-csv.ts';
+import { KessaiError } from '../errors/index.ts';
 import type { FxTables } from './fx/fx-tables.ts';
 
 export { DISCREPANCY_RULES, DISCREPANCY_REASONS, decide, type GroupFacts, type Decision } from './discrepancy-rules.ts';
@@ -58,6 +61,8 @@ export interface ReconciliationDeps {
   /** Where discrepancy evidence files are kept (default: on disk under `evidenceDir`). */
   evidence?: EvidenceStorage;
   evidenceDir: string;
+  /** The HTTP source of daily FX rates (`{date}` in it is the day); fetched by the daily tick. */
+  fxRatesUrl?: string;
 }
 
 export const DEFAULT_SETTINGS: ReconciliationSettings = {
@@ -88,15 +93,29 @@ export function createReconciliation(deps: ReconciliationDeps) {
   // A changed rate (an override, or a load that changes it) re-runs the days it touches.
   const fx: FxContext = { db: withDomainTables<FxTables>(deps.db), onRatesChanged: registerFxReruns(ctx, workflow) };
   // Not one step: runs are started by the workflow itself (DBOS refuses it from inside a step).
+  // The daily fetch loads rates without starting re-runs (a workflow cannot be started from its
+  // step): the tick's own sweep of stale days re-runs what the new rates changed.
+  const fetchDayRates = deps.fxRatesUrl ? (day: string) => fetchRates({ db: fx.db }, deps.fxRatesUrl!, day) : undefined;
   const daily = DBOS.registerWorkflow(
     async (scheduledAt: Date) => {
-      await startDailyRuns(ctx, workflow, scheduledAt);
+      await startDailyRuns(ctx, workflow, scheduledAt, fetchDayRates);
     },
     { name: 'reconciliation.daily' },
   );
-  const dailyByHand = DBOS.registerWorkflow((scheduledAt: Date) => startDailyRuns(ctx, workflow, scheduledAt), { name: 'reconciliation.daily-by-hand' });
+  const dailyByHand = DBOS.registerWorkflow((scheduledAt: Date) => startDailyRuns(ctx, workflow, scheduledAt, fetchDayRates), { name: 'reconciliation.daily-by-hand' });
   return {
     context: ctx,
+    /** Loads daily FX rates from a CSV text (`date,base,quote,rate`); days whose rate changed are re-run. */
+    loadFxRates: (csv: string, actor: Actor) => loadRates(fx, parseRatesCsv(csv), 'file', actor),
+    /** Waits until the re-runs a rate change started have been started (or recorded as failed). */
+    async waitForReruns(workflowId: string): Promise<void> {
+      await DBOS.retrieveWorkflow(workflowId).getResult();
+    },
+    /** Fetches a day's rates from the configured HTTP source; days whose rate changed are re-run. */
+    fetchFxRates(day: string) {
+      if (!deps.fxRatesUrl) throw new KessaiError('KS_ERR_FX_SOURCE_UNAVAILABLE', 'No FX rates source is configured (KESSAI_FX_RATES_URL)');
+      return fetchRates(fx, deps.fxRatesUrl, day);
+    },
     /** The FX rate in force for a day and pair (a manual override first), or null. */
     fxRate: (date: string, base: string, quote: string) => rateFor(fx, date, base, quote),
     importSettlementFile: (upload: SettlementFileUpload) => importSettlementFile(ctx, upload),
