@@ -1,7 +1,8 @@
 // A Kessai worker process for crash and scale-out tests: DATABASE_URL and EXECUTOR_ID from the
 // environment. Optionally starts a capture batch (START_BATCH) and prints its result, starts
-// checkouts (START_CHECKOUTS: JSON [{cartId, request}]), and kills itself with SIGKILL at a
-// checkout step boundary (CRASH_AT=step:start|end) or after CRASH_AFTER_MS.
+// checkouts (START_CHECKOUTS: JSON [{cartId, request}]), starts a reconciliation run
+// (START_RECON_RUN: JSON {channel, postDate, asOf}), and kills itself with SIGKILL at a checkout
+// step boundary (CRASH_AT=step:start|end) or after CRASH_AFTER_MS.
 import pino from 'pino';
 import type { StepBoundary } from '../../src/checkout/index.ts';
 import { loadConfig } from '../../src/config/index.ts';
@@ -31,6 +32,11 @@ if (process.env.START_CHECKOUTS) {
   const runs = JSON.parse(process.env.START_CHECKOUTS) as Array<{ cartId: string; request: Parameters<typeof platform.checkout.startCheckout>[1] }>;
   const started = await Promise.all(runs.map((r) => platform.checkout.startCheckout(r.cartId, r.request, SYSTEM)));
   process.stdout.write(`started ${started.map((s) => s.row.id).join(',')}\n`);
+}
+if (process.env.START_RECON_RUN) {
+  const r = JSON.parse(process.env.START_RECON_RUN) as { channel: string; postDate: string; asOf: string };
+  const { id } = await platform.reconciliation.startRun({ channel: r.channel, postDate: r.postDate, asOf: new Date(r.asOf) }, SYSTEM);
+  process.stdout.write(`run ${id}\n`);
 }
 process.on('SIGTERM', () => {
   void platform.close().then(() => process.exit(0));
