@@ -77,6 +77,10 @@ test('the day’s rate decides FX where the line states none; an override re-run
   const waiting = await t.platform.database.pool.query(`SELECT 1 FROM recon_runs WHERE id = $1`, [runId]);
   assert.equal(waiting.rowCount, 0, 'the re-run waits while the day is being reconciled');
   await t.platform.database.pool.query(`UPDATE recon_runs SET status = 'completed', completed_at = now() WHERE id = 'rrun_busy'`);
+  // A run row with no workflow behind it (as one recorded failed before it started): no waiting forever.
+  const waited = Date.now();
+  await t.platform.reconciliation.waitForRun('rrun_busy');
+  assert.ok(Date.now() - waited < 2000, 'waitForRun returns at once for a run without a workflow');
 
   const outcome = await DBOS.retrieveWorkflow<Array<{ started: boolean }>>(reruns.workflow_id).getResult();
   assert.deepEqual(outcome.map((o) => o.started), [true]);

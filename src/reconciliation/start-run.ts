@@ -84,8 +84,13 @@ export async function startRunInWorkflow(
   return { id: reserved.id, created: reserved.created };
 }
 
-/** Waits for a run's workflow to end (CLI, tests); the run row has the outcome. */
+/**
+ * Waits for a run's workflow to end (CLI, tests); the run row has the outcome. A run with no
+ * workflow (one recorded as failed before it could start) returns at once instead of waiting for
+ * a workflow that will never exist.
+ */
 export async function waitForRun(runId: string): Promise<void> {
+  if (!(await DBOS.getWorkflowStatus(runId))) return;
   try {
     await DBOS.retrieveWorkflow(runId).getResult();
   } catch {
