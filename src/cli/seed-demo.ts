@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../platform.ts';
+import { seedReconciliation, seedRewards } from './seed-demo-data.ts';
 
 export interface DemoCredentials {
   apiKey: string | null;
@@ -11,12 +12,12 @@ export interface DemoCredentials {
 const DEMO_OPERATOR = { username: 'admin', password: 'kessai-demo-admin' };
 
 /**
- * First start only: an admin operator, an API key, and a few payments in different states,
- * all made through the public API. The demo key is kept in the data directory (a development
+ * First start only: operators, an API key, a few payments in different states, checkouts,
+ * rewards campaigns and two reconciled days of a demo channel, all made through the public API. The demo key is kept in the data directory (a development
  * convenience) so later starts can print it again; production deployments set
  * KESSAI_SEED_DEMO=false.
  */
-type Call = (method: 'POST' | 'GET' | 'PATCH', url: string, payload?: object) => Promise<{ id: string }>;
+type Call = (method: 'POST' | 'GET' | 'PATCH' | 'PUT', url: string, payload?: object) => Promise<{ id: string }>;
 
 /** A small catalog, a shipping rule, and two checkouts: one completed (its mail is an .eml file), one declined. */
 async function seedCheckouts(call: Call): Promise<void> {
@@ -53,6 +54,8 @@ export async function seedDemo(platform: Platform, app: FastifyInstance): Promis
 
   const call: Call = async (method, url, payload) => {
     const res = await app.inject({ method, url, headers: { authorization: `Bearer ${key}` }, ...(payload ? { payload } : {}) });
+    // A declined payment or checkout is part of the demo; anything else refused is a broken seed.
+    if (res.statusCode >= 400 && res.statusCode !== 402) throw new Error(`demo seed: ${method} ${url} answered ${res.statusCode}: ${res.body}`);
     return res.json();
   };
   const create = (order: string, amount: number, payment_method = 'pm_card_visa', capture_method = 'manual') =>
@@ -75,5 +78,7 @@ export async function seedDemo(platform: Platform, app: FastifyInstance): Promis
     await create('demo-1008', 7_700, 'pm_card_timeout');
     await seedCheckouts(call);
   }
+  await seedRewards(call);
+  await seedReconciliation(app, key, call);
   return { apiKey: key, operator: DEMO_OPERATOR };
 }
