@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { startTestApp, type TestApp } from './support/app.ts';
+import { ingestEvent, postCampaign, putRewardCustomer, uid } from './support/rewards.ts';
 
 const run = promisify(execFile);
 const BIN = fileURLToPath(new URL('../bin/kessai.mjs', import.meta.url));
@@ -70,5 +71,26 @@ describe('kessai rewards customers import', () => {
     const rows = await t.platform.database.pool.query("SELECT count(*)::int AS n FROM reward_customers WHERE id LIKE 'bad-%'");
     assert.equal(rows.rows[0].n, 0);
     await assert.rejects(kessai('rewards', 'customers'), (e: { stderr: string }) => /Usage: kessai rewards customers import/.test(e.stderr));
+  });
+});
+
+describe('kessai rewards expire', () => {
+  test('expires the points due now, once; running it again expires nothing', async () => {
+    const campaign = await postCampaign(t, { stage_rates: [{ min_stage: 30, rate_percent: '3.0' }], points_expire_after_days: 1 });
+    const customerId = await putRewardCustomer(t, 30);
+    const now = new Date().toISOString();
+    const paymentId = `pay-${uid()}`;
+    const settled = await ingestEvent(t, 'payment.settled', { payment_id: paymentId, customer_id: customerId, amount: 10_000, currency: 'JPY', merchant_id: 'M-1', payment_method: campaign.method, paid_at: now, settled_at: now });
+    assert.equal(settled.outcome, 'processed');
+    // Due already (as if granted two days ago).
+    const due = await t.platform.database.pool.query(`UPDATE reward_grants SET expires_at = now() - interval '1 day' WHERE payment_id = $1 AND expires_at IS NOT NULL`, [paymentId]);
+    assert.equal(due.rowCount, 1, 'the campaign’s grant carries an expiry');
+    const first = await kessai('rewards', 'expire');
+    assert.deepEqual(JSON.parse(first.stdout.trim().split('\n').at(-1)!), { grants: 1, points: 300 });
+    assert.match(first.stderr, /300 points of 1 grants expired/);
+    const again = await kessai('rewards', 'expire');
+    assert.deepEqual(JSON.parse(again.stdout.trim().split('\n').at(-1)!), { grants: 0, points: 0 });
+    const audit = await t.platform.database.pool.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'reward_points.expire'`);
+    assert.equal(audit.rows[0].n, 2);
   });
 });

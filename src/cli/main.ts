@@ -15,6 +15,7 @@ Commands:
   payments sync                      resolve pending payments by asking their providers now
   rewards customers import FILE.csv  load customers' card status and stage (customer_id, as_of,
                                      card_status, stage); older values than those held are ignored
+  rewards expire                     expire the points due now (the daily job; safe to repeat)
   recon import --channel CHANNEL FILE…
                                      import settlement files (wechat, alipay, stripe, adyen, paypal,
                                      generic:NAME); atomic, a file imported before is refused
