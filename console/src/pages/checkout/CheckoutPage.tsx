@@ -1,8 +1,7 @@
+import { Breadcrumbs, LoadState } from '../../components/DetailFrame.tsx';
 import { useCallback, useEffect, useState } from 'react';
-import { ApiError } from '../../api/client.ts';
 import { getCheckout } from '../../api/checkout.ts';
 import type { CheckoutDetail } from '../../api/types.ts';
-import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Money } from '../../components/Money.tsx';
 import { formatDateTime, humanize } from '../../lib/format.ts';
 import { Link } from '../../lib/router.tsx';
@@ -154,19 +153,13 @@ export function CheckoutPage({ id }: { id: string }) {
     return () => window.clearTimeout(timer);
   }, [running, loading, reload, run]);
 
-  const notFound = error instanceof ApiError && error.status === 404;
   const canRerun = permissions.canRerunCheckouts && run?.status === 'needs_attention' && Boolean(run.failed_step);
 
   return (
     <div className="page">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <Link to="/checkouts">Checkouts</Link>
-        <span aria-hidden="true">/</span>
-        <span className="mono">{id}</span>
-      </nav>
+      <Breadcrumbs to="/checkouts" list="Checkouts" label={id} />
 
-      {notFound ? <div className="empty">No checkout run {id}.</div> : <ErrorBanner error={error} onRetry={reload} />}
-      {!run && loading && <div className="empty">Loading checkout run…</div>}
+      <LoadState error={error} loading={loading} hasData={!!run} reload={reload} missing={`No checkout run ${id}.`} loadingText="Loading checkout run…" />
 
       {run && (
         <>

@@ -1,8 +1,7 @@
+import { Breadcrumbs, LoadState } from '../../components/DetailFrame.tsx';
 import { useCallback } from 'react';
-import { ApiError } from '../../api/client.ts';
 import { getOrder } from '../../api/checkout.ts';
 import type { OrderDetail } from '../../api/types.ts';
-import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Money } from '../../components/Money.tsx';
 import { AttentionMarker, StatusBadge } from '../../components/StatusBadge.tsx';
 import { formatDateTime, humanize } from '../../lib/format.ts';
@@ -170,18 +169,11 @@ function HistoryCard({ order: o }: { order: OrderDetail }) {
 export function OrderPage({ id }: { id: string }) {
   const load = useCallback((signal: AbortSignal) => getOrder(id, signal), [id]);
   const { data: o, error, loading, reload } = useFetch(`order:${id}`, load);
-  const notFound = error instanceof ApiError && error.status === 404;
 
   return (
     <div className="page">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <Link to="/orders">Orders</Link>
-        <span aria-hidden="true">/</span>
-        <span className="mono">{id}</span>
-      </nav>
-
-      {notFound ? <div className="empty">No order {id}.</div> : <ErrorBanner error={error} onRetry={reload} />}
-      {!o && loading && <div className="empty">Loading order…</div>}
+      <Breadcrumbs to="/orders" list="Orders" label={id} />
+      <LoadState error={error} loading={loading} hasData={!!o} reload={reload} missing={`No order ${id}.`} loadingText="Loading order…" />
 
       {o && (
         <>

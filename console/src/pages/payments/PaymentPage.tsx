@@ -1,10 +1,8 @@
+import { Breadcrumbs, LoadState } from '../../components/DetailFrame.tsx';
 import { useCallback } from 'react';
-import { ApiError } from '../../api/client.ts';
 import { getPayment } from '../../api/payments.ts';
-import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Money } from '../../components/Money.tsx';
 import { AttentionMarker, StatusBadge } from '../../components/StatusBadge.tsx';
-import { Link } from '../../lib/router.tsx';
 import { useFetch } from '../../lib/useFetch.ts';
 import { AmountsPanel } from './AmountsPanel.tsx';
 import { DetailsPanel } from './DetailsPanel.tsx';
@@ -16,22 +14,10 @@ export function PaymentPage({ id }: { id: string }) {
   const load = useCallback((signal: AbortSignal) => getPayment(id, signal), [id]);
   const { data: p, error, loading, reload } = useFetch(`payment:${id}`, load);
 
-  const notFound = error instanceof ApiError && error.status === 404;
-
   return (
     <div className="page">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <Link to="/payments">Payments</Link>
-        <span aria-hidden="true">/</span>
-        <span className="mono">{id}</span>
-      </nav>
-
-      {notFound ? (
-        <div className="empty">No payment {id}.</div>
-      ) : (
-        <ErrorBanner error={error} onRetry={reload} />
-      )}
-      {!p && loading && <div className="empty">Loading payment…</div>}
+      <Breadcrumbs to="/payments" list="Payments" label={id} />
+      <LoadState error={error} loading={loading} hasData={!!p} reload={reload} missing={`No payment ${id}.`} loadingText="Loading payment…" />
 
       {p && (
         <>

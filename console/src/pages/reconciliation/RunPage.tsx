@@ -1,6 +1,6 @@
+import { Breadcrumbs, LoadState } from '../../components/DetailFrame.tsx';
 import { useEffect } from 'react';
 import { downloadUrl, getRun, type DayResult } from '../../api/reconciliation.ts';
-import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { Money } from '../../components/Money.tsx';
 import { formatDateTime, humanize } from '../../lib/format.ts';
 import { Link } from '../../lib/router.tsx';
@@ -63,11 +63,8 @@ export function RunPage({ id }: { id: string }) {
 
   return (
     <div className="page">
-      <nav className="breadcrumbs">
-        <Link to="/reconciliation/runs">Reconciliation runs</Link> / <span className="mono">{id}</span>
-      </nav>
-      <ErrorBanner error={error} onRetry={reload} />
-      {!run && loading && <div className="empty">Loading the run…</div>}
+      <Breadcrumbs to="/reconciliation/runs" list="Reconciliation runs" label={id} />
+      <LoadState error={error} loading={loading} hasData={!!run} reload={reload} missing={`No reconciliation run ${id}.`} loadingText="Loading the run…" />
       {run && (
         <>
           <header className="page-header">

@@ -1,10 +1,11 @@
+import { Breadcrumbs, LoadState } from '../../components/DetailFrame.tsx';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { ApiError, newIdempotencyKey } from '../../api/client.ts';
 import { createCampaign, getCampaign, updateCampaign } from '../../api/rewards.ts';
 import type { Campaign, CampaignContent, CampaignDetail } from '../../api/types.ts';
 import { ErrorBanner } from '../../components/ErrorBanner.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { Link, navigate } from '../../lib/router.tsx';
+import { navigate } from '../../lib/router.tsx';
 import { useFetch } from '../../lib/useFetch.ts';
 import { usePermissions } from '../../session/session.tsx';
 import { BudgetBurnChart } from './BudgetBurnChart.tsx';
@@ -179,7 +180,6 @@ export function CampaignEditorPage({ id }: { id: string | null }) {
   const [dirty, setDirty] = useState(false);
   const [preview, setPreview] = useState<PreviewInput>(EMPTY_PREVIEW);
   const [draft, setDraft] = useState<CampaignContent | null>(null);
-  const notFound = error instanceof ApiError && error.status === 404;
 
   const onSaved = useCallback(
     (saved: Campaign, changed: boolean) => {
@@ -196,16 +196,15 @@ export function CampaignEditorPage({ id }: { id: string | null }) {
   if (id && !campaign) {
     return (
       <div className="page">
-        <Breadcrumbs label={id} />
-        {notFound ? <div className="empty">No campaign {id}.</div> : <ErrorBanner error={error} onRetry={reload} />}
-        {loading && <div className="empty">Loading campaign…</div>}
+        <CampaignTrail label={id} />
+        <LoadState error={error} loading={loading} hasData={false} reload={reload} missing={`No campaign ${id}.`} loadingText="Loading campaign…" />
       </div>
     );
   }
   if (id === null && !canEditCampaigns) {
     return (
       <div className="page">
-        <Breadcrumbs label="New" />
+        <CampaignTrail label="New" />
         <div className="empty">Only admins create campaigns.</div>
       </div>
     );
@@ -213,7 +212,7 @@ export function CampaignEditorPage({ id }: { id: string | null }) {
 
   return (
     <div className="page">
-      <Breadcrumbs label={campaign ? campaign.id : 'New'} />
+      <CampaignTrail label={campaign ? campaign.id : 'New'} />
       <header className="page-header campaign-header">
         <div>
           <h1>{campaign ? campaign.name : 'New campaign'}</h1>
@@ -264,12 +263,6 @@ export function CampaignEditorPage({ id }: { id: string | null }) {
   );
 }
 
-function Breadcrumbs({ label }: { label: string }) {
-  return (
-    <nav className="breadcrumbs" aria-label="Breadcrumb">
-      <Link to="/rewards/campaigns">Campaigns</Link>
-      <span aria-hidden="true">/</span>
-      <span className="mono">{label}</span>
-    </nav>
-  );
+function CampaignTrail({ label }: { label: string }) {
+  return <Breadcrumbs to="/rewards/campaigns" list="Campaigns" label={label} />;
 }

@@ -1,3 +1,4 @@
+import { Breadcrumbs } from '../../components/DetailFrame.tsx';
 import { useCallback, useState, type FormEvent } from 'react';
 import { ApiError, withQuery } from '../../api/client.ts';
 import { getCustomerPoints, getRewardCustomer } from '../../api/rewards.ts';
@@ -182,11 +183,7 @@ export function CustomerPage({ id }: { id: string }) {
 
   return (
     <div className="page">
-      <nav className="breadcrumbs" aria-label="Breadcrumb">
-        <Link to="/rewards/customers">Customers</Link>
-        <span aria-hidden="true">/</span>
-        <span className="mono">{id}</span>
-      </nav>
+      <Breadcrumbs to="/rewards/customers" list="Customers" label={id} />
       <CustomerLookup key={id} initial={id} />
       <header className="page-header">
         <h1>
