@@ -1,8 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditEntry } from '../events/index.ts';
-import { asArray, isMutatingRoute } from './idempotency.ts';
-
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+import { asArray, isMutatingMethod, isMutatingRoute } from './route-hooks.ts';
 
 /**
  * Every successful mutating request by an operator goes to the audit log, with the route, its
@@ -15,7 +13,7 @@ export function installOperatorAudit(app: FastifyInstance, write: (entry: AuditE
   });
   async function audit(request: FastifyRequest, reply: FastifyReply) {
     const principal = request.principal;
-    if (!principal || principal.type !== 'operator' || !MUTATING.has(request.method) || reply.statusCode >= 400) return;
+    if (!principal || principal.type !== 'operator' || !isMutatingMethod(request.method) || reply.statusCode >= 400) return;
     const params = (request.params ?? {}) as Record<string, string>;
     const targetId = params.id ?? params.order_id ?? null;
     const body = redact(request.body);

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/index.ts';
 import { KessaiError } from '../errors/index.ts';
+import { asArray, isMutatingMethod, isMutatingRoute } from './route-hooks.ts';
 
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 /** An in-progress key older than this belonged to a request that died; it may be taken over. */
 const STALE_AFTER_SECONDS = 300;
@@ -42,7 +42,7 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
   });
 
   async function takeKey(request: FastifyRequest, reply: FastifyReply) {
-    if (!MUTATING.has(request.method) || !request.principal) return;
+    if (!isMutatingMethod(request.method) || !request.principal) return;
     const header = request.headers['idempotency-key'];
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0]! : header;
@@ -119,15 +119,4 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
     }
     return payload;
   }
-}
-
-/** A route that changes state: a mutating method, and not marked `readOnly`. */
-export function isMutatingRoute(route: RouteOptions): boolean {
-  const methods = Array.isArray(route.method) ? route.method : [route.method];
-  return methods.some((m) => MUTATING.has(m)) && !(route.config as { readOnly?: boolean } | undefined)?.readOnly;
-}
-
-/** A route's own hooks of one kind, as a list (Fastify takes one function or several). */
-export function asArray<T>(hooks: T | T[] | undefined): T[] {
-  return hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks];
 }
