@@ -3,6 +3,7 @@ import { SYSTEM, type ReconciliationContext } from './context.ts';
 import { shiftDate } from './match-window.ts';
 import type { RunWorkflow } from './run-workflow.ts';
 import { startRunInWorkflow } from './start-run.ts';
+import { staleFxDays } from './fx/rerun-days.ts';
 import { DBOS } from '../workflows/index.ts';
 
 /**
@@ -61,28 +62,4 @@ export async function startDailyRuns(ctx: ReconciliationContext, workflow: RunWo
     }
   }
   return started;
-}
-
-/**
- * Channel days since `since` that were reconciled before the FX rate they are checked
- * against last changed. An override or a load re-runs the days it touches at once (fx/rerun-days);
- * this catches a re-run that never started — the process died between the rate's commit and the
- * start of its workflow — at the next daily tick.
- */
-export async function staleFxDays(ctx: ReconciliationContext, since: string): Promise<Array<{ channel: string; post_date: string }>> {
-  const { rows } = await sql<{ channel: string; post_date: string }>`
-    WITH days AS (
-      SELECT l.channel, l.post_date, max(r.loaded_at) AS rate_changed_at
-        FROM recon_channel_lines l
-        JOIN fx_rates_effective r ON r.rate_date = l.post_date AND r.base = l.transaction_currency AND r.quote = l.settlement_currency
-       WHERE l.fx_expected_settlement IS NULL AND l.settlement_currency <> l.transaction_currency AND l.match_class IS NOT NULL
-         AND l.post_date >= ${since}::date
-       GROUP BY 1, 2)
-    SELECT d.channel, d.post_date::text AS post_date
-      FROM days d
-      JOIN LATERAL (SELECT max(x.started_at) AS last_run FROM recon_runs x
-                     WHERE x.channel = d.channel AND x.post_date = d.post_date AND x.status IN ('completed', 'running')) x ON true
-     WHERE x.last_run IS NOT NULL AND x.last_run < d.rate_changed_at
-     ORDER BY 2, 1`.execute(ctx.db);
-  return rows;
 }

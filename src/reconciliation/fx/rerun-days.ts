@@ -33,6 +33,9 @@ interface RerunInput {
 // A run of the same channel and day under way is waited for: up to ~10 minutes of retries.
 const WAIT_FOR_RUNNING = { retriesAllowed: true, maxAttempts: 10, intervalSeconds: 2, backoffRate: 1.6 } as const;
 
+/** Lines `l` checked against the day's rate: cross-currency, matched, stating no rate of their own. */
+const CHECKED_AT_DAY_RATE = `l.fx_expected_settlement IS NULL AND l.settlement_currency <> l.transaction_currency AND l.match_class IS NOT NULL`;
+
 /**
  * The days a rate change touches: every channel and post date with lines in that pair on that
  * date that state no rate of their own (they are checked against the day's rate).
@@ -44,9 +47,34 @@ export async function affectedDays(ctx: ReconciliationContext, changes: RateChan
        FROM recon_channel_lines l
        JOIN unnest($1::date[], $2::text[], $3::text[]) AS c(d, base, quote)
          ON l.post_date = c.d AND l.transaction_currency = c.base AND l.settlement_currency = c.quote
-      WHERE l.fx_expected_settlement IS NULL AND l.settlement_currency <> l.transaction_currency AND l.match_class IS NOT NULL
+      WHERE ${CHECKED_AT_DAY_RATE}
       ORDER BY 2, 1`,
     [changes.map((c) => c.date), changes.map((c) => c.base), changes.map((c) => c.quote)],
+  );
+  return rows;
+}
+
+/**
+ * Channel days since `since` that were reconciled before the FX rate they are checked against
+ * last changed. An override or a load re-runs the days it touches at once (`registerFxReruns`);
+ * this catches, at the next daily tick, a re-run that never started — the process died between
+ * the rate's commit and the start of its workflow.
+ */
+export async function staleFxDays(ctx: ReconciliationContext, since: string): Promise<Array<{ channel: string; post_date: string }>> {
+  const { rows } = await ctx.pool.query<{ channel: string; post_date: string }>(
+    `WITH days AS (
+       SELECT l.channel, l.post_date, max(r.loaded_at) AS rate_changed_at
+         FROM recon_channel_lines l
+         JOIN fx_rates_effective r ON r.rate_date = l.post_date AND r.base = l.transaction_currency AND r.quote = l.settlement_currency
+        WHERE ${CHECKED_AT_DAY_RATE} AND l.post_date >= $1::date
+        GROUP BY 1, 2)
+     SELECT d.channel, d.post_date::text AS post_date
+       FROM days d
+       JOIN LATERAL (SELECT max(x.started_at) AS last_run FROM recon_runs x
+                      WHERE x.channel = d.channel AND x.post_date = d.post_date AND x.status IN ('completed', 'running')) x ON true
+      WHERE x.last_run IS NOT NULL AND x.last_run < d.rate_changed_at
+      ORDER BY 2, 1`,
+    [since],
   );
   return rows;
 }
