@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
-type Call = (method: 'POST' | 'GET' | 'PATCH' | 'PUT', url: string, payload?: object) => Promise<{ id: string }>;
+/** An API call made by the seed with its key, answering the JSON body. */
+export type Call = (method: 'POST' | 'GET' | 'PATCH' | 'PUT', url: string, payload?: object) => Promise<{ id: string }>;
 
 const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
 

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../platform.ts';
-import { seedReconciliation, seedRewards } from './seed-demo-data.ts';
+import { seedReconciliation, seedRewards, type Call } from './seed-demo-data.ts';
 
 export interface DemoCredentials {
   apiKey: string | null;
@@ -10,14 +10,6 @@ export interface DemoCredentials {
 }
 
 const DEMO_OPERATOR = { username: 'admin', password: 'kessai-demo-admin' };
-
-/**
- * First start only: operators, an API key, a few payments in different states, checkouts,
- * rewards campaigns and two reconciled days of a demo channel, all made through the public API. The demo key is kept in the data directory (a development
- * convenience) so later starts can print it again; production deployments set
- * KESSAI_SEED_DEMO=false.
- */
-type Call = (method: 'POST' | 'GET' | 'PATCH' | 'PUT', url: string, payload?: object) => Promise<{ id: string }>;
 
 /** A small catalog, a shipping rule, and two checkouts: one completed (its mail is an .eml file), one declined. */
 async function seedCheckouts(call: Call): Promise<void> {
@@ -40,6 +32,12 @@ async function seedCheckouts(call: Call): Promise<void> {
   }
 }
 
+/**
+ * First start only: operators, an API key, a few payments in different states, checkouts,
+ * rewards campaigns and two reconciled days of a demo channel, all made through the public API.
+ * The demo key is kept in the data directory (a development convenience) so later starts can
+ * print it again; production deployments set KESSAI_SEED_DEMO=false.
+ */
 export async function seedDemo(platform: Platform, app: FastifyInstance): Promise<DemoCredentials> {
   const keyFile = join(platform.config.dataDir, 'demo-api-key.txt');
   if ((await platform.identity.countOperators()) > 0) {

@@ -2,7 +2,7 @@ import { KessaiError } from '../errors/index.ts';
 import { compareDecimal, isSupportedCurrency, parseMinorUnits } from '../money/index.ts';
 import { isTimeZone } from './caps.ts';
 import type { StoredVersion } from './campaign-rules.ts';
-import type { Marketplace, PointsRounding } from './model.ts';
+import type { CampaignRules, Marketplace, PointsRounding } from './model.ts';
 import { formatRate, parseRate } from './points.ts';
 
 /**
@@ -42,26 +42,16 @@ export type CampaignBodyInput = Omit<CampaignBody, 'paused' | 'user_filters' | '
 /** A PATCH: any top-level field; objects are merged (RFC 7396), `null` clears a condition. */
 export type CampaignPatch = Partial<CampaignBodyInput>;
 
-/** One version's content, checked and typed, as it is stored. */
-export interface CampaignInput {
-  name: string;
-  startsAt: Date;
-  endsAt: Date;
-  paused: boolean;
+/**
+ * One version's content, checked and typed, as it is stored: the rules' own fields, with the sets
+ * as sorted lists and the rates as normalised strings ("1.0"), ascending by minStage.
+ */
+export type CampaignInput = Omit<CampaignRules, 'campaignId' | 'version' | 'cardStatuses' | 'merchants' | 'paymentMethods' | 'stageRates'> & {
   cardStatuses: number[] | null;
-  marketplace: Marketplace | null;
   merchants: { masterIds: string[]; invert: boolean } | null;
   paymentMethods: string[] | null;
-  minAmount: { amount: bigint; currency: string } | null;
-  /** Ascending by minStage; rates normalized ("1.0"). */
   stageRates: Array<{ minStage: number; ratePercent: string }>;
-  rounding: PointsRounding;
-  capPerCustomerMonth: bigint | null;
-  capTimezone: string;
-  budgetPoints: bigint | null;
-  fundingParty: string;
-  pointsExpireAfterDays: number | null;
-}
+};
 
 export const DEFAULT_CAP_TIMEZONE = 'Asia/Tokyo';
 
