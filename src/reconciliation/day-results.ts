@@ -10,8 +10,11 @@ const feeObject = FEE_ITEMS.map((i) => `'${i}', ${i}`).join(', ');
  * in its day at once. Totals are per currency, fee item by fee item, on each side (a fee item
  * nobody states stays null rather than a misleading zero).
  */
-export async function recomputeDays(client: PoolClient, channel: string, days: string[], runId: string): Promise<void> {
+export async function recomputeDays(client: PoolClient, channel: string, days: string[], runId: string, options: { bulk?: boolean } = {}): Promise<void> {
   if (days.length === 0) return;
+  // The groups a run just inserted have no statistics yet: for a big day the planner would still
+  // look up our transactions one by one (a million index probes); hash joins read them once.
+  if (options.bulk) await client.query('SET LOCAL enable_nestloop = off');
   await client.query(`DELETE FROM recon_results WHERE channel = $1 AND post_date = ANY ($2::date[])`, [channel, days]);
   await client.query(
     `INSERT INTO recon_results (channel, post_date, settlement_currency, file_uploaded_at, line_count, matched_count, discrepant_count,
@@ -38,12 +41,12 @@ export async function recomputeDays(client: PoolClient, channel: string, days: s
         WHERE channel = $1 AND post_date = ANY ($2::date[])
         GROUP BY 1
      ),
-     our_side AS (
-       SELECT g.post_date, o.currency, count(*)::int AS transactions, sum(o.amount) AS amount, ${feeSums('o')}
-         FROM recon_match_groups g
-         CROSS JOIN LATERAL unnest(g.our_transaction_ids) m(id)
+     our_side AS MATERIALIZED (
+       -- The members unnested first: a join to ours that is not lateral can be a hash join (bulk).
+       SELECT m.post_date, o.currency, count(*)::int AS transactions, sum(o.amount) AS amount, ${feeSums('o')}
+         FROM (SELECT g.post_date, unnest(g.our_transaction_ids) AS id FROM recon_match_groups g
+                WHERE g.channel = $1 AND g.post_date = ANY ($2::date[])) m
          JOIN recon_our_transactions o ON o.id = m.id
-        WHERE g.channel = $1 AND g.post_date = ANY ($2::date[])
         GROUP BY 1, 2
      ),
      days AS (
@@ -63,6 +66,7 @@ export async function recomputeDays(client: PoolClient, channel: string, days: s
        FROM days d LEFT JOIN group_counts gc ON gc.post_date = d.post_date`,
     [channel, days, runId],
   );
+  if (options.bulk) await client.query('SET LOCAL enable_nestloop = on');
 }
 
 /**

@@ -28,6 +28,9 @@ export interface RunSummary {
   redo?: { reason: string } & Dissolved;
 }
 
+/** From this many groups in a run, the day's results are computed with hash joins (see recomputeDays). */
+const BULK_GROUPS = 50_000;
+
 const RETRIES = { retriesAllowed: true, maxAttempts: 3, intervalSeconds: 0.5, backoffRate: 2 } as const;
 
 /** The steps of a run, in order (docs/reconciliation.md). */
@@ -58,7 +61,8 @@ export function registerRunWorkflow(ctx: ReconciliationContext, notices: RunNoti
             const dissolved = input.redo ? await dissolveDay(client, input.channel, input.postDate) : null;
             const outcome = await matchWindow(client, scope, ctx.feeRules);
             const recorded = await recordDiscrepancies(client, input.channel, input.runId);
-            await recomputeDays(client, input.channel, outcome.days, input.runId);
+            const grouped = outcome.matched + outcome.discrepant + outcome.expected;
+            await recomputeDays(client, input.channel, outcome.days, input.runId, { bulk: grouped >= BULK_GROUPS });
             return { ...outcome, recorded, dissolved };
           }),
         { name: 'match', ...RETRIES },
