@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,5 +101,77 @@ export async function closedLoop(concurrency: number, seconds: number, worker: (
     perSecond: latencies.length / elapsed,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+  };
+}
+
+/** A process's memory from /proc (kB): its private resident pages, and shared ones (shared memory, the mapped binary). */
+function processMemory(pid: number): { privateKb: number; sharedKb: number } | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { privateKb: kb('RssAnon'), sharedKb: kb('RssShmem') + kb('RssFile') };
+  } catch {
+    return null; // the process ended between the listing and the read
+  }
+}
+
+/** The PostgreSQL processes this process started (the embedded server and its backends). */
+function postgresDescendants(): number[] {
+  const parent = new Map<number, number>();
+  const names = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      names.set(pid, stat.slice(stat.indexOf('(') + 1, close));
+      parent.set(pid, Number(stat.slice(close + 2).split(' ')[1]));
+    } catch {
+      // gone already
+    }
+  }
+  const mine = (pid: number): boolean => {
+    for (let p = parent.get(pid), hops = 0; p !== undefined && hops < 8; p = parent.get(p), hops++) if (p === process.pid) return true;
+    return false;
+  };
+  return [...names].filter(([pid, name]) => name.startsWith('postgres') && mine(pid)).map(([pid]) => pid);
+}
+
+/**
+ * Samples the peak memory of this process and of the embedded PostgreSQL it started (its
+ * processes' private pages summed, plus the shared pages of the one that touched most, counted
+ * once), every `everyMs`.
+ * With DATABASE_URL set the server is not ours: its figure is null.
+ */
+export function memorySampler(everyMs = 200) {
+  let benchPeak = 0;
+  let postgresPeak = 0;
+  let totalPeak = 0;
+  const sample = () => {
+    const bench = process.memoryUsage().rss;
+    let privateKb = 0;
+    let sharedKb = 0;
+    for (const pid of postgresDescendants()) {
+      const m = processMemory(pid);
+      if (!m) continue;
+      privateKb += m.privateKb;
+      sharedKb = Math.max(sharedKb, m.sharedKb);
+    }
+    const postgres = (privateKb + sharedKb) * 1024;
+    benchPeak = Math.max(benchPeak, bench);
+    postgresPeak = Math.max(postgresPeak, postgres);
+    totalPeak = Math.max(totalPeak, bench + postgres);
+  };
+  const timer = setInterval(sample, everyMs);
+  sample();
+  const mb = (b: number) => Math.round(b / 1_048_576);
+  return {
+    stop() {
+      sample();
+      clearInterval(timer);
+      const external = Boolean(process.env.DATABASE_URL);
+      return { bench_mb: mb(Math.max(benchPeak, process.resourceUsage().maxRSS * 1024)), postgres_mb: external ? null : mb(postgresPeak), total_mb: external ? null : mb(totalPeak) };
+    },
   };
 }
