@@ -5,6 +5,7 @@
 // one closed loop each (see `load`). The two are measured one after the other, same duration, after
 // a warm-up each. The last line printed is one JSON object with the figures.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import net from 'node:net';
@@ -89,17 +90,26 @@ async function main(): Promise<void> {
     const sample = await call(agent, port, 'POST', '/v1/rewards/estimate', reader, body(7));
     const sampleBody = JSON.stringify(sample);
 
+    // What the server burns with no request at all (timers, pollers): part of every CPU/request figure.
+    const idle0 = cpuMicros(server);
+    await new Promise((r) => setTimeout(r, 3000));
+    const idleCpuPercent = (cpuMicros(server) - idle0) / 30_000;
     const bench = (path: string, key: string | null) => load(agent, port, path, key, body);
     await bench('/v1/rewards/estimate', reader).warm;
+    const estimateCpu0 = cpuMicros(server);
     const estimate = await bench('/v1/rewards/estimate', reader).measured;
+    const estimateCpuUs = (cpuMicros(server) - estimateCpu0) / estimate.count;
 
     const barePort = await freePort();
     const bare = await startProcess([fileURLToPath(import.meta.url), '--bare', String(barePort)], 'bare server ready', { BARE_BODY: sampleBody });
     let baseline: Awaited<ReturnType<typeof load>['measured']>;
+    let bareCpuUs = 0;
     try {
       const bareAgent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
       await load(bareAgent, barePort, '/v1/rewards/estimate', null, body).warm;
+      const bareCpu0 = cpuMicros(bare);
       baseline = await load(bareAgent, barePort, '/v1/rewards/estimate', null, body).measured;
+      bareCpuUs = (cpuMicros(bare) - bareCpu0) / baseline.count;
       bareAgent.destroy();
     } finally {
       bare.kill('SIGTERM');
@@ -118,16 +128,36 @@ async function main(): Promise<void> {
       p50_ms: round2(estimate.p50),
       p99_ms: round2(estimate.p99),
       bare_p99_ms: round2(baseline.p99),
+      // Server CPU (user + system) per answered request: unlike requests/s, barely moved by other load on the machine.
+      cpu_us_per_request: Math.round(estimateCpuUs),
+      bare_cpu_us_per_request: Math.round(bareCpuUs),
+      idle_cpu_percent: round2(idleCpuPercent),
+      cpu_ratio: Math.round((bareCpuUs / estimateCpuUs) * 1000) / 1000,
       errors: estimate.errors + baseline.errors,
       goal: { ratio: 0.8, p99_ms: 10 },
     };
-    console.log(`estimate: ${result.estimate_rps}/s p99 ${result.p99_ms} ms; bare: ${result.bare_rps}/s p99 ${result.bare_p99_ms} ms; ratio ${result.ratio}`);
+    console.log(
+      `estimate: ${result.estimate_rps}/s p99 ${result.p99_ms} ms ${result.cpu_us_per_request} µs CPU/req; ` +
+        `bare: ${result.bare_rps}/s p99 ${result.bare_p99_ms} ms ${result.bare_cpu_us_per_request} µs CPU/req; ratio ${result.ratio}`,
+    );
     console.log(JSON.stringify(result));
   } finally {
     agent.destroy();
     server.kill('SIGTERM');
     await new Promise((r) => server.once('exit', r));
     await db.stop();
+  }
+}
+
+/** A child's CPU time so far (user + system, µs), from /proc (Linux); 0 elsewhere. */
+function cpuMicros(child: ChildProcess): number {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / 100;
+  } catch {
+    return 0;
   }
 }
 
@@ -221,7 +251,7 @@ function load(_agent: http.Agent, port: number, path: string, key: string | null
     );
     const elapsed = (performance.now() - started) / 1000;
     latencies.sort((a, b) => a - b);
-    return { rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+    return { count: latencies.length, rps: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
   };
   return {
     get warm() {

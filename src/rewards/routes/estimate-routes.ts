@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { parseMinorUnits } from '../../money/index.ts';
+import { parseMinorUnits, type Decimal } from '../../money/index.ts';
 import type { RewardsContext } from '../context.ts';
 import type { CampaignBodyInput } from '../campaign-body.ts';
 import { estimateDraft } from '../estimate-draft.ts';
@@ -36,8 +36,36 @@ const inputOf = (b: EstimateBody): EstimateInput => ({
   ...(b.at !== undefined ? { at: new Date(b.at) } : {}),
 });
 
+/**
+ * A rate as text, once per rate table row: the snapshot's campaigns keep their `Decimal`s, so the
+ * estimate does not format the same few rates again on every request (weak: old versions go).
+ */
+const rateText = new WeakMap<Decimal, string>();
+function formatRateOnce(rate: Decimal): string {
+  let text = rateText.get(rate);
+  if (text === undefined) rateText.set(rate, (text = formatRate(rate)));
+  return text;
+}
+
 /** The answer; `draft`: the rules object of the campaign as edited, and its id (null: not saved yet). */
 function present(b: EstimateBody, e: Estimate, draft?: { rules: CampaignRules; campaignId: string | null }) {
+  const campaigns = new Array<Record<string, unknown>>(e.campaigns.length);
+  for (let i = 0; i < e.campaigns.length; i++) {
+    const { campaign, evaluation } = e.campaigns[i]!;
+    const isDraft = campaign === draft?.rules;
+    const item: Record<string, unknown> = {
+      campaign_id: isDraft ? draft!.campaignId : campaign.campaignId,
+      version: campaign.version,
+      name: campaign.name,
+      funding_party: campaign.fundingParty,
+      applies: evaluation.applies,
+      points: Number(evaluation.points),
+      rate_percent: evaluation.ratePercent === null ? null : formatRateOnce(evaluation.ratePercent),
+      reasons: evaluation.reasons,
+    };
+    if (draft !== undefined) item.draft = isDraft;
+    campaigns[i] = item;
+  }
   return {
     object: 'reward_estimate',
     customer_id: b.customer_id,
@@ -51,20 +79,7 @@ function present(b: EstimateBody, e: Estimate, draft?: { rules: CampaignRules; c
     at: e.at.toISOString(),
     total_points: Number(e.totalPoints),
     cap_blind: true,
-    campaigns: e.campaigns.map(({ campaign, evaluation }) => {
-      const isDraft = campaign === draft?.rules;
-      return {
-        campaign_id: isDraft ? draft!.campaignId : campaign.campaignId,
-        version: campaign.version,
-        name: campaign.name,
-        funding_party: campaign.fundingParty,
-        applies: evaluation.applies,
-        points: Number(evaluation.points),
-        rate_percent: evaluation.ratePercent === null ? null : formatRate(evaluation.ratePercent),
-        reasons: evaluation.reasons,
-        ...(draft !== undefined ? { draft: isDraft } : {}),
-      };
-    }),
+    campaigns,
   };
 }
 
