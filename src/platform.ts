@@ -59,7 +59,7 @@ export async function openPlatformDatabase(
     embedded = await startEmbeddedPostgres(config.dataDir, config.embeddedPgPort, (msg) => logger.info(msg));
     url = embedded.url;
   }
-  const database = openDatabase(url, config.dbPoolSize);
+  const database = openDatabase(url, config.dbPoolSize, 'kessai', { prepareStatements: config.dbPrepareStatements });
   const applied = await migrate(database.pool, (msg) => logger.info(msg));
   return { database, url, embedded, applied };
 }
@@ -76,7 +76,7 @@ export async function startPlatform(config: KessaiConfig, options: StartOptions 
   if (config.sandbox.enabled) {
     // The simulator stands for an external provider; surviving a PostgreSQL crash is not part of
     // what it simulates, so its own books are committed asynchronously (still atomically).
-    sandboxPool = createPool(url, Math.max(4, Math.ceil(config.dbPoolSize / 2)), 'kessai-sandbox', { asynchronousCommit: true });
+    sandboxPool = createPool(url, Math.max(4, Math.ceil(config.dbPoolSize / 2)), 'kessai-sandbox', { asynchronousCommit: true, prepareStatements: config.dbPrepareStatements });
     const sandbox = createSandbox(sandboxPool, { latencyMs: config.sandbox.latencyMs, faultRate: config.sandbox.faultRate });
     providers.push(createSandboxProvider(sandbox.simulator));
     routes.push(sandbox.routes);

@@ -19,6 +19,8 @@ export interface KessaiConfig {
   /** The HTTP source of daily FX rates (a CSV `date,base,quote,rate`; `{date}` is the day asked for), fetched by the daily tick. */
   fxRatesUrl: string | undefined;
   dbPoolSize: number;
+  /** Short parameterised statements as per-connection prepared statements (off behind a transaction-mode pooler). */
+  dbPrepareStatements: boolean;
   sandbox: { enabled: boolean; latencyMs: number; faultRate: number };
   stripe: { apiKey: string | undefined; apiBase: string | undefined; webhookSecret: string | undefined; timeoutMs: number };
   capture: { schedule: string; ratePerSecond: Record<string, number>; maxAttempts: number; retryBaseMs: number; workerConcurrency: number; callParallelism: number };
@@ -158,6 +160,7 @@ export function loadConfig(env: Env = process.env): KessaiConfig {
     publicUrl: r.url('KESSAI_PUBLIC_URL'),
     fxRatesUrl: r.url('KESSAI_FX_RATES_URL'),
     dbPoolSize: r.int('KESSAI_DB_POOL_SIZE', 20, 2, 500),
+    dbPrepareStatements: r.bool('KESSAI_DB_PREPARE', true),
     sandbox: {
       enabled: r.bool('KESSAI_SANDBOX', true),
       latencyMs: r.int('SANDBOX_LATENCY_MS', 0, 0, 60_000),

@@ -1,9 +1,9 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import { createPool } from './pool.ts';
+import { createPool, type PoolOptions } from './pool.ts';
 import type { SharedTables } from './tables.ts';
 
-export { createPool, withTransaction, type Pool, type PoolClient } from './pool.ts';
+export { createPool, withTransaction, type Pool, type PoolClient, type PoolOptions } from './pool.ts';
 export { migrate, readMigrations, MigrationError } from './migrate.ts';
 export { bulkUpdateById } from './bulk-update.ts';
 export { listen, type Listener, type ListenOptions } from './listen.ts';
@@ -24,8 +24,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export function openDatabase(url: string, poolSize: number, applicationName = 'kessai'): Database {
-  const pool = createPool(url, poolSize, applicationName);
+export function openDatabase(url: string, poolSize: number, applicationName = 'kessai', options: PoolOptions = {}): Database {
+  const pool = createPool(url, poolSize, applicationName, options);
   const db = new Kysely<SharedTables>({ dialect: new PostgresDialect({ pool }) });
   return {
     pool,
