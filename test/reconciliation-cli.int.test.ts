@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './support/database.ts';
 
 const run = promisify(execFile);
@@ -72,5 +73,46 @@ test('recon fx load a CSV file, and recon fx fetch a day from the HTTP source', 
     await assert.rejects(kessai('recon', 'fx', 'fetch', '--date', '2024-03-02'), (err: { stderr: string }) => /KESSAI_FX_RATES_URL/.test(err.stderr));
   } finally {
     source.close();
+  }
+});
+
+test('recon fees add, list, replace and retire, with the API’s checks and an audit entry each', { timeout: 180_000 }, async () => {
+  const rule = { channel: 'generic:clifees', effective_from: '2026-03-01', items: { acquirer: { percent: '2', fixed: 0 } }, rounding: 'half_up', note: 'contract 2026' };
+  const file = join(tmpdir(), `kessai-fee-rule-${process.pid}.json`);
+  await writeFile(file, JSON.stringify(rule));
+  const added = JSON.parse((await kessai('recon', 'fees', 'add', file)).stdout.trim());
+  assert.match(added.id, /^rfee_/);
+  assert.equal(added.channel, 'generic:clifees');
+
+  const listed = JSON.parse((await kessai('recon', 'fees', 'list', '--channel', 'generic:clifees')).stdout.trim());
+  assert.deepEqual(listed.map((r: { id: string }) => r.id), [added.id]);
+  assert.deepEqual(JSON.parse((await kessai('recon', 'fees', 'list', '--channel', 'generic:clifees', '--on', '2026-02-28')).stdout.trim()), []);
+
+  // Refused as the API refuses it: the code and the field, exit 1, nothing stored.
+  await writeFile(file, JSON.stringify({ ...rule, items: { stamp: { fixed: 1 } } }));
+  await assert.rejects(kessai('recon', 'fees', 'add', file), (err: { stderr: string; code: number }) => {
+    assert.equal(err.code, 1);
+    assert.match(err.stderr, /KS_ERR_FEE_RULE_INVALID: .*\(field items\.stamp\)/);
+    return true;
+  });
+
+  await writeFile(file, JSON.stringify({ ...rule, effective_from: '2026-05-01', items: { acquirer: { percent: '1.8', fixed: 0 } } }));
+  const replaced = JSON.parse((await kessai('recon', 'fees', 'replace', added.id, file)).stdout.trim());
+  assert.notEqual(replaced.id, added.id);
+  const retired = JSON.parse((await kessai('recon', 'fees', 'retire', replaced.id, '--to', '2026-09-01')).stdout.trim());
+  assert.equal(retired.effective_to, '2026-09-01');
+  const all = JSON.parse((await kessai('recon', 'fees', 'list', '--channel', 'generic:clifees')).stdout.trim());
+  assert.equal(all.length, 2);
+
+  await assert.rejects(kessai('recon', 'fees', 'retire', replaced.id), (err: { stderr: string }) => /kessai recon fees retire ID --to/.test(err.stderr));
+
+  const pool = new pg.Pool({ connectionString: database.url });
+  try {
+    const { rows } = await pool.query(`SELECT action, actor_type, actor_name FROM audit_log WHERE target_type = 'fee_rule' ORDER BY id`);
+    assert.ok(rows.length >= 3, 'created, replaced and retired are audited');
+    assert.equal(rows[0].action, 'fee_rule.created');
+    assert.ok(rows.every((r) => r.actor_type === 'cli' && r.actor_name === 'kessai recon fees'));
+  } finally {
+    await pool.end();
   }
 });

@@ -58,7 +58,8 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof ConfigError || err instanceof KessaiError) console.error(err.message);
+  if (err instanceof KessaiError) console.error(`${err.code}: ${err.message}${typeof err.details.field === 'string' ? ` (field ${err.details.field})` : ''}`);
+  else if (err instanceof ConfigError) console.error(err.message);
   else console.error(err);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import { loadConfig } from '../config/index.ts';
 import { createLogger, startPlatform, type Platform } from '../platform.ts';
 import { parseChannel } from '../reconciliation/index.ts';
 import { progress } from './progress.ts';
+import { FEES_USAGE, feesCommand } from './recon-fees.ts';
 import { withWorkerPlatform } from './sessions.ts';
 
 const USAGE = `Usage:
@@ -15,7 +16,8 @@ const USAGE = `Usage:
   kessai recon run --channel CHANNEL --date YYYY-MM-DD                       (reconcile a post date now, and wait)
   kessai recon fx load RATES.csv                                             (daily rates: date,base,quote,rate)
   kessai recon fx fetch --date YYYY-MM-DD                                    (a day's rates from KESSAI_FX_RATES_URL)
-  Days whose rate changed are reconciled again; both wait for those runs.`;
+  Days whose rate changed are reconciled again; both wait for those runs.
+${FEES_USAGE}`;
 
 const CLI = { type: 'cli' as const, id: null, name: 'kessai recon' };
 
@@ -97,12 +99,13 @@ async function fx(args: string[]): Promise<void> {
   });
 }
 
-/** `kessai recon …`: import settlement files and order exports, save mappings, run a reconciliation, load FX rates. */
+/** `kessai recon …`: import settlement files and order exports, save mappings, run a reconciliation, load FX rates, keep fee rules. */
 export async function reconCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === 'import') return importFiles(rest);
   if (sub === 'mapping') return saveMapping(rest);
   if (sub === 'run') return run(rest);
   if (sub === 'fx') return fx(rest);
+  if (sub === 'fees') return feesCommand(rest, withPlatform);
   throw new Error(USAGE);
 }

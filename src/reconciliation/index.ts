@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { withDomainTables, type Db, type Pool } from '../db/index.ts';
@@ -7,7 +8,7 @@ import { startDailyRuns } from './daily-runs.ts';
 import type { FeeRuleEngine } from './fee-rules.ts';
 import { databaseFeeRules } from './fees/db-fee-engine.ts';
 import { feeRuleRoutes } from './fees/fee-rule-routes.ts';
-import type { FeeRuleTables } from './fees/fee-rule-store.ts';
+import { createFeeRule, listFeeRules, replaceFeeRule, retireFeeRule, type FeeRuleTables } from './fees/fee-rule-store.ts';
 import { registerFxReruns } from './fx/rerun-days.ts';
 import type { OpsChannel } from '../notify/index.ts';
 import { getFile, listFiles } from './get-files.ts';
@@ -118,6 +119,8 @@ export function createReconciliation(deps: ReconciliationDeps) {
     },
     /** The FX rate in force for a day and pair (a manual override first), or null. */
     fxRate: (date: string, base: string, quote: string) => rateFor(fx, date, base, quote),
+    /** The fee rules, as the API keeps them (checked, audited): for the CLI. */
+    feeRules: feeRulesOf(withDomainTables<FeeRuleTables>(deps.db)),
     importSettlementFile: (upload: SettlementFileUpload) => importSettlementFile(ctx, upload),
     importOurTransactions: (upload: OurExportUpload) => importOurTransactions(ctx, upload),
     saveMapping: (name: string, mapping: Omit<SavedMapping, 'name'>, updatedBy: string) => saveMapping(ctx, name, mapping, updatedBy),
@@ -147,6 +150,15 @@ export function createReconciliation(deps: ReconciliationDeps) {
       await downloadsRoutes(app, ctx);
       await historyRoutes(app, ctx);
     },
+  };
+}
+
+function feeRulesOf(db: Kysely<FeeRuleTables>) {
+  return {
+    list: (filter: { channel?: string; on?: string }) => listFeeRules(db, filter),
+    create: (body: unknown, actor: Actor) => createFeeRule(db, body, actor),
+    replace: (id: string, body: unknown, actor: Actor) => replaceFeeRule(db, id, body, actor),
+    retire: (id: string, effectiveTo: string, actor: Actor) => retireFeeRule(db, id, effectiveTo, actor),
   };
 }
 
