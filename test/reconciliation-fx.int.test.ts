@@ -125,3 +125,23 @@ test('a re-run lost to a crash (the rate committed, its workflow never started) 
   const again = await t.platform.reconciliation.runDailyTick(new Date('2026-04-04T03:30:00Z'));
   assert.deepEqual(again.filter((id) => id.startsWith('rrun_fxsweep_')), [], 'a day re-run since its rate changed is not stale');
 });
+
+test('an override taken back, its re-run lost to a crash, is re-run by the next daily tick', { timeout: 90_000 }, async () => {
+  // What overrideRate commits when an override is removed, with no re-run started after it: the
+  // file's rate is in force again with its older loaded_at, so only the removal's event dates the change.
+  const pool = t.platform.database.pool;
+  await pool.query(`DELETE FROM fx_rates WHERE rate_date = $1 AND base = 'USD' AND quote = 'CNY' AND source = 'manual'`, [D]);
+  await pool.query(`INSERT INTO events (id, type, aggregate_id, data, actor) VALUES ('evt_fxsweep_removed', 'fx_rate.override_removed', $1, $2, 'test')`, [
+    `fx:${D}:USD/CNY`,
+    JSON.stringify({ date: D, pair: 'USD/CNY', previous_rate: '7.1', rate: '7.1', override: null, note: 'back to the file' }),
+  ]);
+  const started = await t.platform.reconciliation.runDailyTick(new Date('2026-04-05T03:30:00Z'));
+  const sweep = started.filter((id) => id.startsWith('rrun_fxsweep_'));
+  assert.deepEqual(sweep, ['rrun_fxsweep_generic_fxa_2026-04-01_2026-04-05']);
+  await t.platform.reconciliation.waitForRun(sweep[0]!);
+  assert.equal((await t.platform.reconciliation.getRun(sweep[0]!)).status, 'completed');
+  assert.deepEqual(await factsOf('X-1'), { status: 'matched', reasons: [], fx: { rate: '7.1', source: 'file' } }, 'decided again with the file’s rate');
+
+  const again = await t.platform.reconciliation.runDailyTick(new Date('2026-04-06T03:30:00Z'));
+  assert.deepEqual(again.filter((id) => id.startsWith('rrun_fxsweep_')), [], 'a day re-run since the override went is not stale');
+});

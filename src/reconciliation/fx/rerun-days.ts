@@ -56,17 +56,27 @@ export async function affectedDays(ctx: ReconciliationContext, changes: RateChan
 
 /**
  * Channel days since `since` that were reconciled before the FX rate they are checked against
- * last changed. An override or a load re-runs the days it touches at once (`registerFxReruns`);
- * this catches, at the next daily tick, a re-run that never started — the process died between
- * the rate's commit and the start of its workflow.
+ * last changed: a rate loaded or overridden (its `loaded_at`), or an override taken back (its
+ * `fx_rate.override_removed` event, written in the same transaction as the removal: the rate that
+ * comes back into force keeps its older `loaded_at`, and there may be none). An override or a load
+ * re-runs the days it touches at once (`registerFxReruns`); this catches, at the next daily tick,
+ * a re-run that never started — the process died between the rate's commit and the start of its
+ * workflow.
  */
 export async function staleFxDays(ctx: ReconciliationContext, since: string): Promise<Array<{ channel: string; post_date: string }>> {
   const { rows } = await ctx.pool.query<{ channel: string; post_date: string }>(
-    `WITH days AS (
-       SELECT l.channel, l.post_date, max(r.loaded_at) AS rate_changed_at
+    `WITH pairs AS (
+       SELECT DISTINCT l.channel, l.post_date, l.transaction_currency AS base, l.settlement_currency AS quote
          FROM recon_channel_lines l
-         JOIN fx_rates_effective r ON r.rate_date = l.post_date AND r.base = l.transaction_currency AND r.quote = l.settlement_currency
-        WHERE ${CHECKED_AT_DAY_RATE} AND l.post_date >= $1::date
+        WHERE ${CHECKED_AT_DAY_RATE} AND l.post_date >= $1::date),
+     days AS (
+       SELECT p.channel, p.post_date, max(greatest(r.loaded_at, e.removed_at)) AS rate_changed_at
+         FROM pairs p
+         LEFT JOIN fx_rates_effective r ON r.rate_date = p.post_date AND r.base = p.base AND r.quote = p.quote
+         -- By the event's aggregate id (indexed), as overrideRate writes it.
+         LEFT JOIN LATERAL (SELECT max(e.created_at) AS removed_at FROM events e
+                             WHERE e.aggregate_id = 'fx:' || to_char(p.post_date, 'YYYY-MM-DD') || ':' || p.base || '/' || p.quote
+                               AND e.type = 'fx_rate.override_removed') e ON true
         GROUP BY 1, 2)
      SELECT d.channel, d.post_date::text AS post_date
        FROM days d
