@@ -111,19 +111,26 @@ test('the day’s rate decides FX where the line states none; an override re-run
   assert.equal(groups.size, 5, 'every line is in exactly one group');
 });
 
+/**
+ * The daily tick of `tick` re-runs day D alone through the sweep, which then decides X-1 as
+ * `x1`; the tick of the day after finds nothing stale.
+ */
+async function sweepRerunsTheDay(tick: string, nextTick: string, x1: Awaited<ReturnType<typeof factsOf>>, why: string) {
+  const started = await t.platform.reconciliation.runDailyTick(new Date(`${tick}T03:30:00Z`));
+  const sweep = started.filter((id) => id.startsWith('rrun_fxsweep_'));
+  assert.deepEqual(sweep, [`rrun_fxsweep_generic_fxa_${D}_${tick}`]);
+  await t.platform.reconciliation.waitForRun(sweep[0]!);
+  assert.equal((await t.platform.reconciliation.getRun(sweep[0]!)).status, 'completed');
+  assert.deepEqual(await factsOf('X-1'), x1, why);
+  const again = await t.platform.reconciliation.runDailyTick(new Date(`${nextTick}T03:30:00Z`));
+  assert.deepEqual(again.filter((id) => id.startsWith('rrun_fxsweep_')), [], 'a day re-run since its rate changed is not stale');
+}
+
 test('a re-run lost to a crash (the rate committed, its workflow never started) is made by the next daily tick', { timeout: 90_000 }, async () => {
   // The override of the first test, changed again the way a process would leave it had it died
   // right after the commit: the rate is new, no re-run was started.
   await t.platform.database.pool.query(`UPDATE fx_rates SET rate = 7.1, loaded_at = now() WHERE rate_date = $1 AND base = 'USD' AND quote = 'CNY' AND source = 'manual'`, [D]);
-  const started = await t.platform.reconciliation.runDailyTick(new Date('2026-04-03T03:30:00Z'));
-  const sweep = started.filter((id) => id.startsWith('rrun_fxsweep_'));
-  assert.deepEqual(sweep, ['rrun_fxsweep_generic_fxa_2026-04-01_2026-04-03']);
-  await t.platform.reconciliation.waitForRun(sweep[0]!);
-  assert.equal((await t.platform.reconciliation.getRun(sweep[0]!)).status, 'completed');
-  assert.deepEqual(await factsOf('X-1'), { status: 'matched', reasons: [], fx: { rate: '7.1', source: 'manual' } }, 'decided again with the rate now in force');
-
-  const again = await t.platform.reconciliation.runDailyTick(new Date('2026-04-04T03:30:00Z'));
-  assert.deepEqual(again.filter((id) => id.startsWith('rrun_fxsweep_')), [], 'a day re-run since its rate changed is not stale');
+  await sweepRerunsTheDay('2026-04-03', '2026-04-04', { status: 'matched', reasons: [], fx: { rate: '7.1', source: 'manual' } }, 'decided again with the rate now in force');
 });
 
 test('an override taken back, its re-run lost to a crash, is re-run by the next daily tick', { timeout: 90_000 }, async () => {
@@ -135,13 +142,5 @@ test('an override taken back, its re-run lost to a crash, is re-run by the next 
     `fx:${D}:USD/CNY`,
     JSON.stringify({ date: D, pair: 'USD/CNY', previous_rate: '7.1', rate: '7.1', override: null, note: 'back to the file' }),
   ]);
-  const started = await t.platform.reconciliation.runDailyTick(new Date('2026-04-05T03:30:00Z'));
-  const sweep = started.filter((id) => id.startsWith('rrun_fxsweep_'));
-  assert.deepEqual(sweep, ['rrun_fxsweep_generic_fxa_2026-04-01_2026-04-05']);
-  await t.platform.reconciliation.waitForRun(sweep[0]!);
-  assert.equal((await t.platform.reconciliation.getRun(sweep[0]!)).status, 'completed');
-  assert.deepEqual(await factsOf('X-1'), { status: 'matched', reasons: [], fx: { rate: '7.1', source: 'file' } }, 'decided again with the file’s rate');
-
-  const again = await t.platform.reconciliation.runDailyTick(new Date('2026-04-06T03:30:00Z'));
-  assert.deepEqual(again.filter((id) => id.startsWith('rrun_fxsweep_')), [], 'a day re-run since the override went is not stale');
+  await sweepRerunsTheDay('2026-04-05', '2026-04-06', { status: 'matched', reasons: [], fx: { rate: '7.1', source: 'file' } }, 'decided again with the file’s rate');
 });
