@@ -64,6 +64,38 @@ describe('invariants under concurrency', () => {
     assert.equal(list.data.length, 1);
   });
 
+  test('60 payments at once, shared transactions: one order already paid is refused alone; every other is authorized with its own rows', async () => {
+    const paid = newOrderId();
+    await pay(t, { order_id: paid, amount: 900 });
+    const orders = Array.from({ length: 60 }, (_, i) => (i === 30 ? paid : newOrderId()));
+    const results = await Promise.all(
+      orders.map((order_id, i) =>
+        post('/v1/payments', { order_id, amount: 1_000 + i, currency: 'JPY', provider: 'sandbox', payment_method: 'pm_card_visa' }, { 'idempotency-key': `batch-${order_id}-${i}` }),
+      ),
+    );
+    assert.equal(results[30]!.status, 409);
+    assert.equal(results[30]!.body.error.code, 'KS_ERR_ORDER_HAS_PAYMENT');
+    const created = results.filter((_, i) => i !== 30);
+    assert.ok(created.every((r) => r.status === 201 && r.body.status === 'authorized'), JSON.stringify(created.map((r) => r.status)));
+    const ids = created.map((r) => r.body.id as string);
+    const { rows } = await t.platform.database.pool.query(
+      `SELECT p.id, p.amount, p.amount_authorized, p.in_flight_operation_id,
+              (SELECT count(*)::int FROM payment_operations o WHERE o.payment_id = p.id AND o.kind = 'authorize' AND o.status = 'succeeded') AS ops,
+              (SELECT array_agg(e.type ORDER BY e.seq) FROM events e WHERE e.aggregate_id = p.id) AS events,
+              (SELECT count(*)::int FROM idempotency_keys k WHERE k.state = 'completed' AND k.response_body LIKE '%' || p.id || '%') AS replayable
+         FROM payments p WHERE p.id = ANY($1::text[])`,
+      [ids],
+    );
+    assert.equal(rows.length, 59);
+    for (const r of rows) {
+      assert.equal(r.amount_authorized, r.amount);
+      assert.equal(r.in_flight_operation_id, null);
+      assert.equal(r.ops, 1);
+      assert.deepEqual(r.events, ['payment.created', 'payment.authorized']);
+      assert.equal(r.replayable, 1, 'its response is stored for a replay');
+    }
+  });
+
   test('parallel order changes on one order leave one consistent state', async () => {
     const order_id = newOrderId();
     await pay(t, { order_id, amount: 5_000 });

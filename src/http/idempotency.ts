@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Db } from '../db/index.ts';
+import { sql } from 'kysely';
+import { groupCommit, type Db } from '../db/index.ts';
 import { KessaiError } from '../errors/index.ts';
 import { asArray, isMutatingMethod, isMutatingRoute } from './route-hooks.ts';
 
@@ -32,6 +33,7 @@ function requestHash(request: FastifyRequest): string {
  */
 export function installIdempotency(app: FastifyInstance, db: Db): void {
   app.decorateRequest('idempotency', null);
+  const { claim, complete } = idempotencyRecords(db);
 
   // Only the routes that keep idempotency records get the hooks: reads and read-only POSTs (the
   // product page's estimate) do not pay for them on every request.
@@ -53,19 +55,7 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
     }
     const principal = request.principal.id;
     const hash = requestHash(request);
-    const inserted = await db
-      .insertInto('idempotency_keys')
-      .values({
-        principal,
-        key,
-        request_method: request.method,
-        request_path: request.url,
-        request_hash: hash,
-        state: 'in_progress',
-      })
-      .onConflict((oc) => oc.doNothing())
-      .returning('key')
-      .executeTakeFirst();
+    const inserted = await claim({ principal, key, method: request.method, path: request.url, hash });
     if (inserted) {
       request.idempotency = { principal, key };
       return;
@@ -110,13 +100,60 @@ export function installIdempotency(app: FastifyInstance, db: Db): void {
     if (reply.statusCode >= 500 || body === null) {
       await query.execute();
     } else {
-      await db
-        .updateTable('idempotency_keys')
-        .set({ state: 'completed', response_status: reply.statusCode, response_body: body, completed_at: new Date() })
-        .where('principal', '=', idem.principal)
-        .where('key', '=', idem.key)
-        .execute();
+      await complete({ principal: idem.principal, key: idem.key, status: reply.statusCode, body });
     }
     return payload;
   }
+}
+
+interface Claim {
+  principal: string;
+  key: string;
+  method: string;
+  path: string;
+  hash: string;
+}
+
+interface Completion {
+  principal: string;
+  key: string;
+  status: number;
+  body: string;
+}
+
+const recordKey = (r: { principal: string; key: string }) => `${r.principal}\0${r.key}`;
+
+/**
+ * The records' two writes, claiming a key and storing its response, by group commit
+ * (`groupCommit`): under load, one statement claims (or completes) the keys of many requests.
+ * Each is one autocommitted statement, as it would be alone; one request's key never shares a
+ * statement with itself (a retry racing its original), so each learns whether it was first.
+ */
+function idempotencyRecords(db: Db) {
+  const limits = { batch: 64, inFlight: 2, keyOf: recordKey } as const;
+  const claim = groupCommit<Claim, boolean>({
+    ...limits,
+    async run(claims: Claim[]): Promise<boolean[]> {
+      const rows = await db
+        .insertInto('idempotency_keys')
+        .values(claims.map((c) => ({ principal: c.principal, key: c.key, request_method: c.method, request_path: c.path, request_hash: c.hash, state: 'in_progress' })))
+        .onConflict((oc) => oc.doNothing())
+        .returning(['principal', 'key'])
+        .execute();
+      const inserted = new Set(rows.map(recordKey));
+      return claims.map((c) => inserted.has(recordKey(c)));
+    },
+  });
+  const complete = groupCommit<Completion, void>({
+    ...limits,
+    async run(items: Completion[]): Promise<void[]> {
+      await sql`
+        UPDATE idempotency_keys AS k
+           SET state = 'completed', response_status = v.status, response_body = v.body, completed_at = now()
+          FROM jsonb_to_recordset(${JSON.stringify(items)}::jsonb) AS v(principal text, key text, status integer, body text)
+         WHERE k.principal = v.principal AND k.key = v.key`.execute(db);
+      return items.map(() => undefined);
+    },
+  });
+  return { claim, complete };
 }

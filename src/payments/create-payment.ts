@@ -1,12 +1,12 @@
 import type { Transaction } from 'kysely';
-import { newId } from '../db/index.ts';
+import { groupCommit, newId } from '../db/index.ts';
 import { KessaiError } from '../errors/index.ts';
-import { appendEvent } from '../events/index.ts';
+import { appendEvent, appendEvents } from '../events/index.ts';
 import { exponentOf } from '../money/index.ts';
 import { actorLabel, type Actor, type PaymentsContext } from './context.ts';
-import { insertOperation, nextCheckAt } from './operations.ts';
+import { nextCheckAt, operationRow } from './operations.ts';
 import { executeOperation, throwIfRefused, type OperationResult } from './run-operation.ts';
-import type { PaymentRow, PaymentStatus, PaymentsTables } from './tables.ts';
+import type { OperationRow, PaymentRow, PaymentStatus, PaymentsTables } from './tables.ts';
 
 export interface CreatePaymentInput {
   orderId: string;
@@ -30,17 +30,55 @@ function isUniqueViolation(err: unknown): boolean {
  */
 export async function createPayment(ctx: PaymentsContext, input: CreatePaymentInput, actor: Actor): Promise<OperationResult | { payment: OperationResult['payment']; operation: null }> {
   checkPaymentInput(ctx, input);
-  const paymentId = newId('pay');
-  const needsAuthorization = input.amount > 0n;
-  const operationId = needsAuthorization ? newId('op') : null;
-  const created = await insertOrRefuse(ctx, input, async (trx) => {
-    const payment = await insertPayment(trx, paymentId, input, needsAuthorization ? 'pending' : 'requires_authorization', operationId, actor);
-    if (!operationId) return { payment, operation: null };
-    const operation = await insertOperation(trx, payment, { kind: 'authorize', amount: input.amount }, { id: operationId, checkAt: nextCheckAt(ctx, 0) });
-    return { payment, operation };
-  });
-  if (!created.operation) return { payment: created.payment, operation: null };
+  if (input.amount === 0n) {
+    const payment = await insertOrRefuse(ctx, input, (trx) => insertPayment(trx, newId('pay'), input, 'requires_authorization', null, actor));
+    return { payment, operation: null };
+  }
+  let created: OperationResult;
+  try {
+    created = await queuedInsert(ctx)({ paymentId: newId('pay'), operationId: newId('op'), input, actor });
+  } catch (err) {
+    return refuseExisting(ctx, input, err);
+  }
   return throwIfRefused(await executeOperation(ctx, created.payment, created.operation, actor));
+}
+
+interface NewAuthorization {
+  paymentId: string;
+  operationId: string;
+  input: CreatePaymentInput;
+  actor: Actor;
+}
+
+const insertQueues = new WeakMap<PaymentsContext, (item: NewAuthorization) => Promise<OperationResult>>();
+
+/**
+ * New payments and their authorization operations, by group commit (`groupCommit`): under load
+ * many requests' rows go in one transaction of three multi-row statements. A batch holding an
+ * order that already has a payment fails on the unique index; each of its payments is then
+ * inserted alone, so only that one is refused.
+ */
+function queuedInsert(ctx: PaymentsContext): (item: NewAuthorization) => Promise<OperationResult> {
+  let queue = insertQueues.get(ctx);
+  if (!queue) {
+    queue = groupCommit({ batch: 32, inFlight: 2, run: (items: NewAuthorization[]) => ctx.db.transaction().execute((trx) => insertAuthorizations(ctx, trx, items)) });
+    insertQueues.set(ctx, queue);
+  }
+  return queue;
+}
+
+async function insertAuthorizations(ctx: PaymentsContext, trx: Transaction<PaymentsTables>, items: NewAuthorization[]): Promise<OperationResult[]> {
+  const payments = await trx.insertInto('payments').values(items.map((i) => paymentValues(i.paymentId, i.input, 'pending', i.operationId))).returningAll().execute();
+  const paymentById = new Map(payments.map((p) => [p.id, p]));
+  await appendEvents(trx, items.map((i) => createdEvent(i.paymentId, i.input, i.actor)));
+  const checkAt = nextCheckAt(ctx, 0);
+  const operations = await trx
+    .insertInto('payment_operations')
+    .values(items.map((i) => operationRow(paymentById.get(i.paymentId)!, { kind: 'authorize', amount: i.input.amount }, i.operationId, checkAt)))
+    .returningAll()
+    .execute();
+  const operationById = new Map<string, OperationRow>(operations.map((o) => [o.id, o]));
+  return items.map((i) => ({ payment: paymentById.get(i.paymentId)!, operation: operationById.get(i.operationId)! }));
 }
 
 /** The currency is known and the provider can do what the capture method asks. */
@@ -52,6 +90,30 @@ export function checkPaymentInput(ctx: PaymentsContext, input: CreatePaymentInpu
   }
 }
 
+function paymentValues(paymentId: string, input: CreatePaymentInput, status: PaymentStatus, inFlightOperationId: string | null) {
+  return {
+    id: paymentId,
+    order_id: input.orderId,
+    provider: input.provider,
+    payment_method: input.paymentMethod,
+    currency: input.currency,
+    capture_method: input.captureMethod,
+    status,
+    amount: input.amount,
+    metadata: JSON.stringify(input.metadata ?? {}),
+    in_flight_operation_id: inFlightOperationId,
+  };
+}
+
+function createdEvent(paymentId: string, input: CreatePaymentInput, actor: Actor) {
+  return {
+    type: 'payment.created',
+    aggregateId: paymentId,
+    data: { order_id: input.orderId, amount: input.amount, currency: input.currency, provider: input.provider, capture_method: input.captureMethod },
+    actor: actorLabel(actor),
+  };
+}
+
 export async function insertPayment(
   trx: Transaction<PaymentsTables>,
   paymentId: string,
@@ -60,28 +122,8 @@ export async function insertPayment(
   inFlightOperationId: string | null,
   actor: Actor,
 ): Promise<PaymentRow> {
-  const payment = await trx
-    .insertInto('payments')
-    .values({
-      id: paymentId,
-      order_id: input.orderId,
-      provider: input.provider,
-      payment_method: input.paymentMethod,
-      currency: input.currency,
-      capture_method: input.captureMethod,
-      status,
-      amount: input.amount,
-      metadata: JSON.stringify(input.metadata ?? {}),
-      in_flight_operation_id: inFlightOperationId,
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow();
-  await appendEvent(trx, {
-    type: 'payment.created',
-    aggregateId: paymentId,
-    data: { order_id: input.orderId, amount: input.amount, currency: input.currency, provider: input.provider, capture_method: input.captureMethod },
-    actor: actorLabel(actor),
-  });
+  const payment = await trx.insertInto('payments').values(paymentValues(paymentId, input, status, inFlightOperationId)).returningAll().executeTakeFirstOrThrow();
+  await appendEvent(trx, createdEvent(paymentId, input, actor));
   return payment;
 }
 
@@ -98,13 +140,18 @@ export async function insertOrRefuse<T>(
   try {
     return await ctx.db.transaction().execute(insert);
   } catch (err) {
-    if (!isUniqueViolation(err)) throw err;
-    const existing = await ctx.db.selectFrom('payments').selectAll().where('order_id', '=', input.orderId).where('status', '<>', 'declined').executeTakeFirst();
-    const accepted = existing ? onExisting(existing) : null;
-    if (accepted !== null) return accepted;
-    if (existing && existing.payment_method !== input.paymentMethod) {
-      throw new KessaiError('KS_ERR_PAYMENT_METHOD_CHANGE', `Order ${input.orderId} is paid with another payment method (${existing.id})`, { field: 'payment_method', payment_id: existing.id });
-    }
-    throw new KessaiError('KS_ERR_ORDER_HAS_PAYMENT', `Order ${input.orderId} already has a payment`, { field: 'order_id', payment_id: existing?.id ?? null });
+    return refuseExisting(ctx, input, err, onExisting);
   }
+}
+
+/** After a failed insert: rethrows anything but the order's unique index; explains that (or accepts the payment there). */
+async function refuseExisting<T>(ctx: PaymentsContext, input: CreatePaymentInput, err: unknown, onExisting: (existing: PaymentRow) => T | null = () => null): Promise<T> {
+  if (!isUniqueViolation(err)) throw err;
+  const existing = await ctx.db.selectFrom('payments').selectAll().where('order_id', '=', input.orderId).where('status', '<>', 'declined').executeTakeFirst();
+  const accepted = existing ? onExisting(existing) : null;
+  if (accepted !== null) return accepted;
+  if (existing && existing.payment_method !== input.paymentMethod) {
+    throw new KessaiError('KS_ERR_PAYMENT_METHOD_CHANGE', `Order ${input.orderId} is paid with another payment method (${existing.id})`, { field: 'payment_method', payment_id: existing.id });
+  }
+  throw new KessaiError('KS_ERR_ORDER_HAS_PAYMENT', `Order ${input.orderId} already has a payment`, { field: 'order_id', payment_id: existing?.id ?? null });
 }

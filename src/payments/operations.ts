@@ -1,8 +1,8 @@
 import type { Transaction, Updateable } from 'kysely';
-import { bulkUpdateById, newId } from '../db/index.ts';
+import { bulkUpdateById, groupCommit, newId } from '../db/index.ts';
 import { KessaiError } from '../errors/index.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
-import { actorLabel, type Actor, type PaymentsContext } from './context.ts';
+import { actorLabel, SYSTEM, type Actor, type PaymentsContext } from './context.ts';
 import { transition, type Outcome, type Transition } from './transition.ts';
 import type { OperationKind, OperationParams, OperationRow, PaymentRow, PaymentsTable, PaymentsTables } from './tables.ts';
 
@@ -30,7 +30,7 @@ export async function lockPayment(trx: Transaction<PaymentsTables>, paymentId: s
   return payment;
 }
 
-function operationRow(payment: PaymentRow, r: Reservation, id: string, checkAt: Date) {
+export function operationRow(payment: PaymentRow, r: Reservation, id: string, checkAt: Date) {
   return {
     id,
     payment_id: payment.id,
@@ -129,25 +129,38 @@ export function nextCheckAt(ctx: PaymentsContext, attempts: number, now = Date.n
   return new Date(now + seconds * 1000);
 }
 
-/** Step 3. Idempotent: settling an operation that is already over returns things as they are. */
-export async function settleOperation(
-  ctx: PaymentsContext,
-  operationId: string,
-  outcome: Outcome,
-  actor: Actor,
-): Promise<{ payment: PaymentRow; operation: OperationRow }> {
-  return ctx.db.transaction().execute((trx) => settleInTransaction(ctx, trx, operationId, outcome, actor));
+interface Settlement {
+  operationId: string;
+  outcome: Outcome;
+  /** Whose request it answers: the events are theirs. */
+  actor?: Actor;
 }
 
-/** Step 3 inside the caller's transaction. */
-export async function settleInTransaction(
+const settleQueues = new WeakMap<PaymentsContext, (item: Settlement & { paymentId: string }) => Promise<{ payment: PaymentRow; operation: OperationRow }>>();
+
+/**
+ * Step 3. Idempotent: settling an operation that is already over returns things as they are.
+ * Settlements go by group commit (`groupCommit`): under load, the answers of many requests are
+ * settled in one transaction (a batch locks each payment once, so two operations of one payment
+ * never share it), which pays the locks, the writes and the commit once per batch.
+ */
+export async function settleOperation(
   ctx: PaymentsContext,
-  trx: Transaction<PaymentsTables>,
-  operationId: string,
+  operation: Pick<OperationRow, 'id' | 'payment_id'>,
   outcome: Outcome,
   actor: Actor,
 ): Promise<{ payment: PaymentRow; operation: OperationRow }> {
-  return (await settleManyInTransaction(ctx, trx, [{ operationId, outcome }], actor))[0]!;
+  let queue = settleQueues.get(ctx);
+  if (!queue) {
+    queue = groupCommit({
+      batch: 32,
+      inFlight: 2,
+      keyOf: (item: Settlement & { paymentId: string }) => item.paymentId,
+      run: (items: Settlement[]) => ctx.db.transaction().execute((trx) => settleManyInTransaction(ctx, trx, items, SYSTEM)),
+    });
+    settleQueues.set(ctx, queue);
+  }
+  return queue({ operationId: operation.id, paymentId: operation.payment_id, outcome, actor });
 }
 
 /**
@@ -158,7 +171,8 @@ export async function settleInTransaction(
 export async function settleManyInTransaction(
   ctx: PaymentsContext,
   trx: Transaction<PaymentsTables>,
-  items: Array<{ operationId: string; outcome: Outcome }>,
+  items: Settlement[],
+  /** Whose the events are, for items that do not say. */
   actor: Actor,
 ): Promise<Array<{ payment: PaymentRow; operation: OperationRow }>> {
   const ops = await trx.selectFrom('payment_operations').selectAll().where('id', 'in', items.map((i) => i.operationId)).orderBy('id').forUpdate().execute();
@@ -172,9 +186,9 @@ export async function settleManyInTransaction(
     const payment = paymentById.get(op.payment_id)!;
     // Settling an operation that is already over changes nothing (idempotent).
     const t = op.status === 'succeeded' || op.status === 'failed' ? null : transition(op, payment, item.outcome);
-    return { op, payment, t };
+    return { op, payment, t, actor: item.actor ?? actor };
   });
-  const open = planned.filter((p) => p.t !== null) as Array<{ op: OperationRow; payment: PaymentRow; t: Transition }>;
+  const open = planned.filter((p) => p.t !== null) as Array<{ op: OperationRow; payment: PaymentRow; t: Transition; actor: Actor }>;
   const updatedPayments = await bulkUpdateById<PaymentRow>(
     trx,
     'payments',
@@ -198,8 +212,7 @@ export async function settleManyInTransaction(
     })),
   );
   const events: NewEvent[] = [];
-  const label = actorLabel(actor);
-  for (const [i, entry] of open.entries()) await afterSettlement(trx, entry.op, updatedPayments[i]!, entry.t, label, events);
+  for (const [i, entry] of open.entries()) await afterSettlement(trx, entry.op, updatedPayments[i]!, entry.t, actorLabel(entry.actor), events);
   await appendEvents(trx, events);
   const settled = new Map(open.map((entry, i) => [entry.op.id, { payment: updatedPayments[i]!, operation: updatedOps[i]! }]));
   return planned.map(({ op, payment }) => settled.get(op.id) ?? { payment, operation: op });

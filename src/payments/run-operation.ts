@@ -56,7 +56,7 @@ export async function runOperation(
 
 export async function executeOperation(ctx: PaymentsContext, payment: PaymentRow, operation: OperationRow, actor: Actor): Promise<OperationResult> {
   const outcome = await callProvider(ctx.providers.get(payment.provider), operation, payment);
-  return settleOperation(ctx, operation.id, outcome, actor);
+  return settleOperation(ctx, operation, outcome, actor);
 }
 
 /** Declines and refusals are data inside; at the API edge they become 402/422 with the payment. */

@@ -67,7 +67,7 @@ export async function syncPendingOperations(
   for (const op of claimed) {
     const payment = await ctx.db.selectFrom('payments').selectAll().where('id', '=', op.payment_id).executeTakeFirstOrThrow();
     const outcome = await resolve(ctx, op, payment);
-    const settled = await settleOperation(ctx, op.id, outcome, SYSTEM);
+    const settled = await settleOperation(ctx, op, outcome, SYSTEM);
     if (settled.operation.status === 'succeeded' || settled.operation.status === 'failed') {
       report.resolved += 1;
       continue;

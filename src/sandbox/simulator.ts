@@ -72,11 +72,22 @@ async function chargeForUpdate(client: Client, id: string): Promise<SandboxCharg
 export function createSandboxSimulator(pool: pg.Pool, options: SandboxOptions) {
   const random = options.random ?? Math.random;
 
-  /** Runs one provider request under its idempotency key; replays answer from the record. */
-  async function handle(key: string, operation: string, paymentMethod: string | null, act: (client: Client) => Promise<SandboxAnswer>): Promise<SandboxAnswer> {
+  /**
+   * Runs one provider request under its idempotency key; replays answer from the record.
+   * `fresh`: a new charge known in advance (an authorization that needs no look at the card's
+   * books), written with the key's record in one statement when the key is new; a key already
+   * used goes the general way, and is replayed from its record.
+   */
+  async function handle(
+    key: string,
+    operation: string,
+    paymentMethod: string | null,
+    act: (client: Client) => Promise<SandboxAnswer>,
+    fresh?: SandboxCharge,
+  ): Promise<SandboxAnswer> {
     if (options.latencyMs > 0) await sleep(options.latencyMs);
     if (options.faultRate > 0 && random() < options.faultRate) throw new SandboxTransportError('unavailable');
-    const { answer, replayed, method } = await withTransaction(pool, async (client) => {
+    const { answer, replayed, method } = (fresh && (await writeFresh(key, operation, fresh))) || (await withTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`sandbox-key:${key}`]);
       // A separate statement: its snapshot is taken after the lock, so it sees an answer
       // committed by a concurrent request with the same key.
@@ -99,9 +110,23 @@ export function createSandboxSimulator(pool: pg.Pool, options: SandboxOptions) {
         JSON.stringify(result),
       ]);
       return { answer: result, replayed: false, method: result.ok ? result.charge.payment_method : paymentMethod };
-    });
+    }));
     if (!replayed && method && sandboxCard(method)?.losesResponses) throw new SandboxTransportError('timeout');
     return answer;
+  }
+
+  /** The key's record and its new charge in one statement; null when the key was already used. */
+  async function writeFresh(key: string, operation: string, charge: SandboxCharge): Promise<{ answer: SandboxAnswer; replayed: false; method: string } | null> {
+    const answer: SandboxAnswer = { ok: true, charge };
+    const { rowCount } = await pool.query(
+      `WITH claim AS (
+         INSERT INTO sandbox_requests (idempotency_key, operation, charge_id, response) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (idempotency_key) DO NOTHING RETURNING charge_id)
+       INSERT INTO sandbox_charges (id, payment_method, currency, capture_method, status, amount_authorized, amount_captured, reference)
+       SELECT charge_id, $5, $6, $7, $8, $9, $10, $11 FROM claim`,
+      [key, operation, charge.id, JSON.stringify(answer), charge.payment_method, charge.currency, charge.capture_method, charge.status, charge.amount_authorized, charge.amount_captured, charge.reference],
+    );
+    return rowCount === 1 ? { answer, replayed: false, method: charge.payment_method } : null;
   }
 
   async function onCharge(key: string, operation: string, chargeId: string, act: (client: Client, charge: SandboxCharge, card: SandboxCard) => Promise<SandboxAnswer>) {
@@ -121,8 +146,28 @@ export function createSandboxSimulator(pool: pg.Pool, options: SandboxOptions) {
 
   return {
     authorize(req: { key: string; reference: string; paymentMethod: string; amount: bigint; currency: string; captureMethod: 'manual' | 'automatic' }) {
-      return handle(req.key, 'authorize', req.paymentMethod, async (client) => {
-        const card = sandboxCard(req.paymentMethod);
+      const card = sandboxCard(req.paymentMethod);
+      // Approved whatever the card holds already: the charge is known before the books are read.
+      const approved = card !== undefined && !card.declineCode && card.limit === undefined && req.amount > 0n;
+      const automatic = req.captureMethod === 'automatic';
+      const fresh: SandboxCharge | undefined = approved
+        ? {
+            id: newId('sbch'),
+            payment_method: req.paymentMethod,
+            currency: req.currency,
+            capture_method: req.captureMethod,
+            status: automatic ? 'captured' : 'authorized',
+            amount_authorized: String(req.amount),
+            amount_captured: automatic ? String(req.amount) : '0',
+            amount_refunded: '0',
+            reference: req.reference,
+          }
+        : undefined;
+      return handle(
+        req.key,
+        'authorize',
+        req.paymentMethod,
+        async (client) => {
         if (!card) return invalid('invalid_payment_method', `Unknown sandbox payment method ${req.paymentMethod}`);
         if (req.amount <= 0n) return invalid('amount_too_small', 'amount must be positive');
         if (card.declineCode) return { ok: false, type: 'card_declined', code: card.declineCode, message: 'Your card has insufficient funds.' };
@@ -130,14 +175,15 @@ export function createSandboxSimulator(pool: pg.Pool, options: SandboxOptions) {
         if (card.limit !== undefined && (await exposure(client, card.paymentMethod)) + req.amount > card.limit) {
           return { ok: false, type: 'card_declined', code: 'insufficient_funds', message: 'The card limit would be exceeded.' };
         }
-        const automatic = req.captureMethod === 'automatic';
         const { rows } = await client.query<SandboxCharge>(
           `INSERT INTO sandbox_charges (id, payment_method, currency, capture_method, status, amount_authorized, amount_captured, reference)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${CHARGE}`,
           [newId('sbch'), req.paymentMethod, req.currency, req.captureMethod, automatic ? 'captured' : 'authorized', req.amount, automatic ? req.amount : 0n, req.reference],
         );
         return { ok: true, charge: rows[0]! };
-      });
+        },
+        fresh,
+      );
     },
 
     increment(req: { key: string; chargeId: string; amount: bigint }) {
