@@ -4,6 +4,8 @@ import { sql, type Kysely, type Transaction } from 'kysely';
  * Updates many rows of `table` by `id`, each with its own values, in one statement per set of
  * columns: the rows travel as one JSON array typed by the table's own row type
  * (`jsonb_populate_recordset`), so every value is parsed exactly as a column of that type.
+ * The ids also travel as an array, so that the rows are found by their key whatever the planner
+ * guesses of the JSON (100 rows) or of a table it has not analysed yet.
  * Returns the updated rows in the order of `rows`.
  */
 export async function bulkUpdateById<Row extends { id: string }>(
@@ -30,7 +32,7 @@ export async function bulkUpdateById<Row extends { id: string }>(
     const result = await sql<Row>`
       UPDATE ${sql.table(table)} AS t SET ${assignments}
         FROM jsonb_populate_recordset(NULL::${sql.table(table)}, ${payload}::jsonb) AS v
-       WHERE t.id = v.id
+       WHERE t.id = v.id AND t.id = ANY(${group.map((g) => g.id)}::text[])
       RETURNING t.*`.execute(executor);
     for (const r of result.rows) updated.set(r.id, r);
   }
