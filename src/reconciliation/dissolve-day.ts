@@ -19,27 +19,31 @@ const UNTOUCHED = `d.state = 'pending' AND d.operator IS NULL
  * that the run decides them afresh: matched groups, and discrepant groups whose discrepancy no
  * operator has touched (removed with them). A discrepancy an operator is handling keeps its group
  * and its lines stay settled: the handling is not pulled from under them. Expected groups are left
- * to the run, which dissolves them itself and keeps their `expected_since`. In the caller's
- * transaction, under the channel's match lock.
+ * to the run, which dissolves them itself and keeps their `expected_since`.
+ *
+ * A day's groups here are those whose latest line is of that day, whatever their own post date
+ * (their earliest): a group holding lines of days D and X was made by a run that saw X, and only
+ * X's run sees all its lines again; D's run leaves it to X's (`withLaterGroupDays` re-runs X). In
+ * the caller's transaction, under the channel's match lock.
  */
-export async function dissolveDay(client: PoolClient, channel: string, postDate: string): Promise<Dissolved> {
+export async function dissolveDay(client: PoolClient, channel: string, postDate: string, lookBackDays: number): Promise<Dissolved> {
   await client.query(`SELECT pg_advisory_xact_lock(hashtext('kessai.reconciliation'), hashtext($1))`, [channel]);
-  const kept = await client.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM recon_discrepancies d WHERE d.channel = $1 AND d.post_date = $2::date AND NOT (${UNTOUCHED})`,
-    [channel, postDate],
-  );
-  const { rows } = await client.query<{ groups: number; removed: number }>(
-    `WITH doomed AS (
-       SELECT g.id, g.match_key FROM recon_match_groups g
-        WHERE g.channel = $1 AND g.post_date = $2::date AND g.status IN ('matched', 'discrepant')
-          AND NOT EXISTS (SELECT 1 FROM recon_discrepancies d WHERE d.channel = g.channel AND d.post_date = g.post_date AND d.match_key = g.match_key AND NOT (${UNTOUCHED}))
-          -- A group that also holds later days' lines was made by a later day's run, which alone sees them.
-          AND NOT EXISTS (SELECT 1 FROM recon_channel_lines l WHERE l.id = ANY (g.channel_line_ids) AND l.post_date > g.post_date)
+  const { rows } = await client.query<{ groups: number; removed: number; kept: number }>(
+    `WITH day_groups AS MATERIALIZED (
+       SELECT g.id, g.post_date, g.match_key FROM recon_match_groups g
+        WHERE g.channel = $1 AND g.post_date BETWEEN $2::date - $3::int AND $2::date AND g.status IN ('matched', 'discrepant')
+          AND coalesce((SELECT max(l.post_date) FROM recon_channel_lines l WHERE l.id = ANY (g.channel_line_ids)), g.post_date) = $2::date
      ),
-     removed AS (DELETE FROM recon_discrepancies d USING doomed WHERE d.channel = $1 AND d.post_date = $2::date AND d.match_key = doomed.match_key RETURNING 1),
+     kept AS (
+       SELECT DISTINCT dg.id FROM day_groups dg
+         JOIN recon_discrepancies d ON d.channel = $1 AND d.post_date = dg.post_date AND d.match_key = dg.match_key
+        WHERE NOT (${UNTOUCHED})
+     ),
+     doomed AS (SELECT * FROM day_groups WHERE id NOT IN (SELECT id FROM kept)),
+     removed AS (DELETE FROM recon_discrepancies d USING doomed WHERE d.channel = $1 AND d.post_date = doomed.post_date AND d.match_key = doomed.match_key RETURNING 1),
      groups AS (DELETE FROM recon_match_groups g USING doomed WHERE g.id = doomed.id RETURNING 1)
-     SELECT (SELECT count(*) FROM groups)::int AS groups, (SELECT count(*) FROM removed)::int AS removed`,
-    [channel, postDate],
+     SELECT (SELECT count(*) FROM groups)::int AS groups, (SELECT count(*) FROM removed)::int AS removed, (SELECT count(*) FROM kept)::int AS kept`,
+    [channel, postDate, lookBackDays],
   );
-  return { groups: rows[0]!.groups, discrepancies_removed: rows[0]!.removed, discrepancies_kept: kept.rows[0]!.n };
+  return { groups: rows[0]!.groups, discrepancies_removed: rows[0]!.removed, discrepancies_kept: rows[0]!.kept };
 }

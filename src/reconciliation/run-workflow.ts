@@ -58,7 +58,7 @@ export function registerRunWorkflow(ctx: ReconciliationContext, notices: RunNoti
         () =>
           withTransaction(ctx.pool, async (client) => {
             const scope = { channel: input.channel, postDate: input.postDate, asOf: input.asOf.slice(0, 10), lookBackDays: ctx.settings.lookBackDays, runId: input.runId };
-            const dissolved = input.redo ? await dissolveDay(client, input.channel, input.postDate) : null;
+            const dissolved = input.redo ? await dissolveDay(client, input.channel, input.postDate, ctx.settings.lookBackDays) : null;
             const outcome = await matchWindow(client, scope, ctx.feeRules);
             const recorded = await recordDiscrepancies(client, input.channel, input.runId);
             const grouped = outcome.matched + outcome.discrepant + outcome.expected;

@@ -36,13 +36,16 @@ const WAIT_FOR_RUNNING = { retriesAllowed: true, maxAttempts: 10, intervalSecond
 /** Lines `l` checked against the day's rate: cross-currency, matched, stating no rate of their own. */
 const CHECKED_AT_DAY_RATE = `l.fx_expected_settlement IS NULL AND l.settlement_currency <> l.transaction_currency AND l.match_class IS NOT NULL`;
 
+type ChannelDay = { channel: string; post_date: string };
+
 /**
  * The days a rate change touches: every channel and post date with lines in that pair on that
- * date that state no rate of their own (they are checked against the day's rate).
+ * date that state no rate of their own (they are checked against the day's rate), and the later
+ * days whose runs settled such lines together with their own (`withLaterGroupDays`).
  */
-export async function affectedDays(ctx: ReconciliationContext, changes: RateChange[]): Promise<Array<{ channel: string; post_date: string }>> {
+export async function affectedDays(ctx: ReconciliationContext, changes: RateChange[]): Promise<ChannelDay[]> {
   if (changes.length === 0) return [];
-  const { rows } = await ctx.pool.query<{ channel: string; post_date: string }>(
+  const { rows } = await ctx.pool.query<ChannelDay>(
     `SELECT DISTINCT l.channel, l.post_date::text AS post_date
        FROM recon_channel_lines l
        JOIN unnest($1::date[], $2::text[], $3::text[]) AS c(d, base, quote)
@@ -50,6 +53,32 @@ export async function affectedDays(ctx: ReconciliationContext, changes: RateChan
       WHERE ${CHECKED_AT_DAY_RATE}
       ORDER BY 2, 1`,
     [changes.map((c) => c.date), changes.map((c) => c.base), changes.map((c) => c.quote)],
+  );
+  return withLaterGroupDays(ctx, rows);
+}
+
+/**
+ * `days`, and for each the later days of its lines' groups: a group holding a day D line checked
+ * at D's rate together with lines of a later day X was made by a run that saw day X (D's run does
+ * not see X's lines), so only X's re-run can take it apart and decide it again (`dissolveDay`
+ * dissolves a group at the day of its latest line). Sorted by day, then channel: earlier days
+ * first.
+ */
+export async function withLaterGroupDays(ctx: ReconciliationContext, days: ChannelDay[]): Promise<ChannelDay[]> {
+  if (days.length === 0) return days;
+  const { rows } = await ctx.pool.query<ChannelDay>(
+    `WITH d AS (SELECT * FROM unnest($1::text[], $2::date[]) AS d(channel, post_date)),
+     later AS (
+       SELECT DISTINCT g.channel, latest.post_date
+         FROM d
+         JOIN recon_match_groups g ON g.channel = d.channel AND g.post_date BETWEEN d.post_date - $3::int AND d.post_date
+                                  AND g.status IN ('matched', 'discrepant')
+         CROSS JOIN LATERAL (SELECT max(m.post_date) AS post_date FROM recon_channel_lines m WHERE m.id = ANY (g.channel_line_ids)) latest
+        WHERE latest.post_date > d.post_date
+          AND EXISTS (SELECT 1 FROM recon_channel_lines l WHERE l.id = ANY (g.channel_line_ids) AND l.post_date = d.post_date AND ${CHECKED_AT_DAY_RATE}))
+     SELECT channel, post_date::text AS post_date FROM d UNION SELECT channel, post_date::text FROM later
+      ORDER BY 2, 1`,
+    [days.map((d) => d.channel), days.map((d) => d.post_date), ctx.settings.lookBackDays],
   );
   return rows;
 }
@@ -63,8 +92,8 @@ export async function affectedDays(ctx: ReconciliationContext, changes: RateChan
  * a re-run that never started — the process died between the rate's commit and the start of its
  * workflow.
  */
-export async function staleFxDays(ctx: ReconciliationContext, since: string): Promise<Array<{ channel: string; post_date: string }>> {
-  const { rows } = await ctx.pool.query<{ channel: string; post_date: string }>(
+export async function staleFxDays(ctx: ReconciliationContext, since: string): Promise<ChannelDay[]> {
+  const { rows } = await ctx.pool.query<ChannelDay>(
     `WITH pairs AS (
        SELECT DISTINCT l.channel, l.post_date, l.transaction_currency AS base, l.settlement_currency AS quote
          FROM recon_channel_lines l
@@ -86,7 +115,7 @@ export async function staleFxDays(ctx: ReconciliationContext, since: string): Pr
       ORDER BY 2, 1`,
     [since],
   );
-  return rows;
+  return withLaterGroupDays(ctx, rows);
 }
 
 /**
