@@ -29,9 +29,11 @@ export async function buildApp(platform: Platform): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs')) route.config = { ...(route.config ?? {}), public: true };
   });
-  app.addHook('onSend', (request, reply, payload, done) => {
+  // Set as the request arrives (an onSend hook would add a stage to every response); errors and
+  // 404s keep it, as their handlers only add to the headers.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
-    done(null, payload);
+    done();
   });
 
   installValidation(app);

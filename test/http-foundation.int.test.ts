@@ -90,5 +90,11 @@ describe('HTTP foundation', () => {
     const res = await t.request({ method: 'GET', url: '/metrics', key: null });
     assert.equal(res.statusCode, 200);
     assert.match(res.body, /kessai_http_requests_total\{method="GET",route="\/healthz",status="200"\}/);
+    // Every request counts, not only the first of its route and status.
+    const count = async () => Number(/kessai_http_requests_total\{method="GET",route="\/healthz",status="200"\} (\d+)/.exec((await t.request({ method: 'GET', url: '/metrics', key: null })).body)![1]);
+    const before = await count();
+    for (let i = 0; i < 3; i++) await t.request({ method: 'GET', url: '/healthz', key: null });
+    assert.equal(await count(), before + 3);
+    assert.match((await t.request({ method: 'GET', url: '/healthz', key: null })).headers['x-request-id'] as string, /^req_/);
   });
 });
