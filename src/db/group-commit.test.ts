@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { groupCommit } from './group-commit.ts';
+import { groupCommit, groupCommitPer } from './group-commit.ts';
 
 /** A `run` that records its batches and finishes when told to. */
 function recorder(fail?: (item: number) => boolean) {
@@ -63,4 +63,20 @@ test('a failed batch is retried item by item: the bad item fails alone with its 
   await r.finishAll();
   assert.deepEqual(await Promise.all(all), ['done 1', 'done 2', 'item 3 cannot be applied', 'done 4']);
   assert.deepEqual(r.batches, [[1], [2, 3, 4], [2], [3], [4]]);
+});
+
+test('groupCommitPer: one queue per owner, made once; owners never share a batch', async () => {
+  const made: string[] = [];
+  const r = recorder();
+  const submit = groupCommitPer((owner: { name: string }) => {
+    made.push(owner.name);
+    return { batch: 10, inFlight: 1, run: r.run };
+  });
+  const a = { name: 'a' };
+  const b = { name: 'b' };
+  const all = [submit(a, 1), submit(b, 2), submit(a, 3), submit(a, 4), submit(b, 5)];
+  await r.finishAll();
+  assert.deepEqual(await Promise.all(all), ['done 1', 'done 2', 'done 3', 'done 4', 'done 5']);
+  assert.deepEqual(made, ['a', 'b']);
+  assert.deepEqual(r.batches, [[1], [2], [3, 4], [5]]);
 });

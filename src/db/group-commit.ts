@@ -75,3 +75,16 @@ export function groupCommit<I, O>(options: GroupCommitOptions<I, O>): (item: I) 
       pump();
     });
 }
+
+/**
+ * One group-commit queue per owner (a domain's context: one per platform, so one per process),
+ * made on first use: `submit(owner, item)`.
+ */
+export function groupCommitPer<C extends object, I, O>(optionsFor: (owner: C) => GroupCommitOptions<I, O>): (owner: C, item: I) => Promise<O> {
+  const queues = new WeakMap<C, (item: I) => Promise<O>>();
+  return (owner, item) => {
+    let queue = queues.get(owner);
+    if (!queue) queues.set(owner, (queue = groupCommit(optionsFor(owner))));
+    return queue(item);
+  };
+}

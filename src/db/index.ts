@@ -9,7 +9,7 @@ export { bulkUpdateById } from './bulk-update.ts';
 export { listen, type Listener, type ListenOptions } from './listen.ts';
 export { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded.ts';
 export { newId, newSecret } from './ids.ts';
-export { groupCommit, type GroupCommitOptions } from './group-commit.ts';
+export { groupCommit, groupCommitPer, type GroupCommitOptions } from './group-commit.ts';
 export type * from './tables.ts';
 
 export type Db = Kysely<SharedTables>;

@@ -1,5 +1,5 @@
 import type { Transaction } from 'kysely';
-import { groupCommit, newId } from '../db/index.ts';
+import { groupCommitPer, newId } from '../db/index.ts';
 import { KessaiError } from '../errors/index.ts';
 import { appendEvent, appendEvents } from '../events/index.ts';
 import { exponentOf } from '../money/index.ts';
@@ -36,7 +36,7 @@ export async function createPayment(ctx: PaymentsContext, input: CreatePaymentIn
   }
   let created: OperationResult;
   try {
-    created = await queuedInsert(ctx)({ paymentId: newId('pay'), operationId: newId('op'), input, actor });
+    created = await queuedInsert(ctx, { paymentId: newId('pay'), operationId: newId('op'), input, actor });
   } catch (err) {
     return refuseExisting(ctx, input, err);
   }
@@ -50,22 +50,17 @@ interface NewAuthorization {
   actor: Actor;
 }
 
-const insertQueues = new WeakMap<PaymentsContext, (item: NewAuthorization) => Promise<OperationResult>>();
-
 /**
  * New payments and their authorization operations, by group commit (`groupCommit`): under load
  * many requests' rows go in one transaction of three multi-row statements. A batch holding an
  * order that already has a payment fails on the unique index; each of its payments is then
  * inserted alone, so only that one is refused.
  */
-function queuedInsert(ctx: PaymentsContext): (item: NewAuthorization) => Promise<OperationResult> {
-  let queue = insertQueues.get(ctx);
-  if (!queue) {
-    queue = groupCommit({ batch: 32, inFlight: 2, run: (items: NewAuthorization[]) => ctx.db.transaction().execute((trx) => insertAuthorizations(ctx, trx, items)) });
-    insertQueues.set(ctx, queue);
-  }
-  return queue;
-}
+const queuedInsert = groupCommitPer((ctx: PaymentsContext) => ({
+  batch: 32,
+  inFlight: 2,
+  run: (items: NewAuthorization[]) => ctx.db.transaction().execute((trx) => insertAuthorizations(ctx, trx, items)),
+}));
 
 async function insertAuthorizations(ctx: PaymentsContext, trx: Transaction<PaymentsTables>, items: NewAuthorization[]): Promise<OperationResult[]> {
   const payments = await trx.insertInto('payments').values(items.map((i) => paymentValues(i.paymentId, i.input, 'pending', i.operationId))).returningAll().execute();

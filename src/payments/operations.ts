@@ -1,5 +1,5 @@
 import type { Transaction, Updateable } from 'kysely';
-import { bulkUpdateById, groupCommit, newId } from '../db/index.ts';
+import { bulkUpdateById, groupCommitPer, newId } from '../db/index.ts';
 import { KessaiError } from '../errors/index.ts';
 import { appendEvents, type NewEvent } from '../events/index.ts';
 import { actorLabel, SYSTEM, type Actor, type PaymentsContext } from './context.ts';
@@ -136,7 +136,12 @@ interface Settlement {
   actor?: Actor;
 }
 
-const settleQueues = new WeakMap<PaymentsContext, (item: Settlement & { paymentId: string }) => Promise<{ payment: PaymentRow; operation: OperationRow }>>();
+const queuedSettlement = groupCommitPer((ctx: PaymentsContext) => ({
+  batch: 32,
+  inFlight: 2,
+  keyOf: (item: Settlement & { paymentId: string }) => item.paymentId,
+  run: (items: Array<Settlement & { paymentId: string }>) => ctx.db.transaction().execute((trx) => settleManyInTransaction(ctx, trx, items, SYSTEM)),
+}));
 
 /**
  * Step 3. Idempotent: settling an operation that is already over returns things as they are.
@@ -150,17 +155,7 @@ export async function settleOperation(
   outcome: Outcome,
   actor: Actor,
 ): Promise<{ payment: PaymentRow; operation: OperationRow }> {
-  let queue = settleQueues.get(ctx);
-  if (!queue) {
-    queue = groupCommit({
-      batch: 32,
-      inFlight: 2,
-      keyOf: (item: Settlement & { paymentId: string }) => item.paymentId,
-      run: (items: Settlement[]) => ctx.db.transaction().execute((trx) => settleManyInTransaction(ctx, trx, items, SYSTEM)),
-    });
-    settleQueues.set(ctx, queue);
-  }
-  return queue({ operationId: operation.id, paymentId: operation.payment_id, outcome, actor });
+  return queuedSettlement(ctx, { operationId: operation.id, paymentId: operation.payment_id, outcome, actor });
 }
 
 /**

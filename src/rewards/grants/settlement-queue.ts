@@ -1,4 +1,4 @@
-import { groupCommit } from '../../db/index.ts';
+import { groupCommitPer } from '../../db/index.ts';
 import type { RewardsContext } from '../context.ts';
 import { grantSettlements, type SettlementResult } from './grant-settlement.ts';
 import type { SettledEvent } from './inbound.ts';
@@ -9,11 +9,9 @@ import type { SettledEvent } from './inbound.ts';
  * are paid once per batch instead of once per event — the budget row, which every grant of a
  * campaign must lock until its commit, is what limits a campaign's grants per second.
  */
-const queues = new WeakMap<RewardsContext, (event: SettledEvent) => Promise<SettlementResult>>();
+const queued = groupCommitPer((ctx: RewardsContext) => ({ batch: 64, inFlight: 2, run: (events: SettledEvent[]) => grantSettlements(ctx, events) }));
 
 /** Grants a settlement through this process's queue. */
 export function queueSettlement(ctx: RewardsContext, event: SettledEvent): Promise<SettlementResult> {
-  let queue = queues.get(ctx);
-  if (!queue) queues.set(ctx, (queue = groupCommit({ batch: 64, inFlight: 2, run: (events: SettledEvent[]) => grantSettlements(ctx, events) })));
-  return queue(event);
+  return queued(ctx, event);
 }
